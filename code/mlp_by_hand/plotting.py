@@ -1,0 +1,188 @@
+"""The book's figures: contours of theta, the data, and training runs.
+
+Every chapter draws with these, so the two classes keep their colours from page to
+page: blue for label 0 (outer circle), vermilion for label 1 (inner circle), with
+theta shaded from one to the other. The colours are Okabe and Ito's, which stay
+distinct under the common forms of colour blindness.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+
+CLASS_COLORS = ("#0072B2", "#D55E00")
+THETA_CMAP = LinearSegmentedColormap.from_list(
+    "theta", [CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1]]
+)
+LEVELS = np.linspace(0, 1, 21)
+
+
+def grid_points(lim=5.0, n=101):
+    """A square grid over [-lim, lim]^2, as the sheet builds it.
+
+    Returns
+    -------
+    grid : ndarray of shape (2, n, n)
+        ``grid[0]`` holds the x coordinates and ``grid[1]`` the y coordinates.
+    X : ndarray of shape (n * n, 2)
+        The same points, one per row, ready for a theta function.
+    """
+    grid = np.mgrid[-lim : lim : n * 1j, -lim : lim : n * 1j]
+    X = np.swapaxes(grid, 0, -1).reshape(-1, 2)
+    return grid, X
+
+
+def _theta_on_grid(func, pars, lim, n):
+    grid, X = grid_points(lim, n)
+    out = func(X, pars)
+    if isinstance(out, tuple):  # our theta functions also return a gradient
+        out = out[0]
+    out = np.swapaxes(np.asarray(out).reshape(n, n), 0, -1)
+    return grid, out
+
+
+def _plane(ax, lim, title):
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+
+
+def plot_contour(func, pars, ax=None, lim=5.0, title=None, colorbar=True):
+    """Contour lines of ``func(X, pars)`` over the square [-lim, lim]^2 (the sheet's plot).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(X, pars)`` returning theta of shape (N,), or a tuple whose first item
+        is theta.
+    pars : ndarray of shape (P,)
+    ax : matplotlib Axes or None
+        Where to draw; a new 4 x 4 inch figure if None.
+    lim : float
+        Half the side of the square; the sheet uses 5.
+    title : str or None
+    colorbar : bool
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 3.6))
+    grid, out = _theta_on_grid(func, pars, lim, 101)
+    lines = ax.contour(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_CMAP, vmin=0, vmax=1)
+    if colorbar:
+        ax.figure.colorbar(lines, ax=ax, label=r"$\theta(x)$", ticks=[0, 0.25, 0.5, 0.75, 1])
+    _plane(ax, lim, title)
+    return ax
+
+
+def plot_data(X, z, ax=None, lim=2.0, title=None, size=12):
+    """Scatter the points, coloured by label.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+        Labels 0 or 1.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    X, z = np.asarray(X), np.asarray(z)
+    for label, color in enumerate(CLASS_COLORS):
+        pts = X[z == label]
+        ax.scatter(
+            pts[:, 0], pts[:, 1], s=size, color=color, edgecolors="white", linewidths=0.3,
+            label=f"z = {label}",
+        )
+    _plane(ax, lim, title)
+    return ax
+
+
+def plot(X, z, theta_func, pars, ax=None, lim=2.0, title=None, colorbar=False):
+    """The data over the shaded contours of theta: the sheet's `plot`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+    theta_func : callable
+        ``theta_func(X, pars) -> (theta, grad)``.
+    pars : ndarray of shape (P,)
+    ax : matplotlib Axes or None
+    lim : float
+        Both axes show [-lim, lim]; the sheet's plot uses 2.
+    title : str or None
+    colorbar : bool
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    The thick black line is the decision boundary theta = 0.5.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3, 3))
+    grid, out = _theta_on_grid(theta_func, pars, lim, 101)
+    filled = ax.contourf(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_CMAP, vmin=0, vmax=1)
+    ax.contour(grid[0], grid[1], out, levels=[0.5], colors="black", linewidths=1.5)
+    if colorbar:
+        ax.figure.colorbar(filled, ax=ax, label=r"$\theta(x)$", ticks=[0, 0.25, 0.5, 0.75, 1])
+    plot_data(X, z, ax=ax, lim=lim, title=title, size=8)
+    return ax
+
+
+def plot_snapshots(data, theta_func, history, size=3.0):
+    """One panel per snapshot of a run, as the sheet's `learn` draws them.
+
+    Parameters
+    ----------
+    data : tuple (X, z)
+    theta_func : callable
+    history : History
+        Filled by ``learn(..., history=history)``.
+    size : float
+        Each panel is size x size inches (the sheet's 3).
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    X, z = data
+    shots = history.snapshots
+    fig, axes = plt.subplots(1, len(shots), figsize=(size * len(shots), size + 0.3))
+    for ax, shot in zip(np.atleast_1d(axes), shots, strict=True):
+        plot(X, z, theta_func, shot.pars, ax=ax, title=f"step {shot.step}\nrisk {shot.risk:.4f}")
+    for ax in np.atleast_1d(axes)[1:]:
+        ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def plot_risk(history, ax=None, label=None, logy=True):
+    """The empirical risk against the step number.
+
+    Parameters
+    ----------
+    history : History
+    ax : matplotlib Axes or None
+    label : str or None
+        Legend entry, to compare several runs on one axes.
+    logy : bool
+        A log scale shows the slow late progress that a linear one flattens.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(np.arange(len(history.risks)), history.risks, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("empirical risk")
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    return ax

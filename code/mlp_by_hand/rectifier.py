@@ -1,0 +1,33 @@
+"""The rectified linear unit, the hidden neurons' activation (chapter 2)."""
+
+import numpy as np
+
+from ._validate import as_values
+
+
+def relu(x):
+    """The ReLU activation ``max(0, x)`` and its derivative.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N,)
+
+    Returns
+    -------
+    out : ndarray of shape (N,)
+        ``x`` where it is positive, 0 elsewhere.
+    grad : ndarray of shape (N, 1)
+        1.0 where ``x > 0``, 0.0 elsewhere, as a column (like `sigmoid`'s) so that
+        it scales the rows of an (N, P) gradient by broadcasting.
+
+    Notes
+    -----
+    ReLU has no derivative at 0: the slope jumps from 0 to 1 there. We take
+    ``relu'(0) = 0``, as PyTorch and scikit-learn do. Any value in [0, 1] would be a
+    valid subgradient; 0 means a neuron whose feature is exactly 0 does not learn
+    from that point.
+    """
+    x = as_values(x)
+    out = np.maximum(x, 0.0)
+    grad = np.greater(x, 0).astype(np.float64)
+    return out, grad.reshape(-1, 1)

@@ -1,0 +1,276 @@
+"""Loss, empirical risk and gradient descent (chapter 6).
+
+The model says that the label z of a point x is a coin flip, z ~ Bernoulli(theta(x)).
+Training makes the observed labels likely: it lowers the mean negative
+log-likelihood, the empirical risk, one gradient step at a time.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate
+from ._validate import as_labels, as_points, as_probabilities, trusted
+
+#: The smallest probability `loss` takes the logarithm of (float64's machine epsilon).
+EPS = np.finfo(np.float64).eps
+
+
+def loss(z, theta):
+    """Binary cross-entropy of each label under the predicted probability.
+
+    Parameters
+    ----------
+    z : ndarray of shape (N,)
+        Observed labels, 0 or 1.
+    theta : ndarray of shape (N,)
+        Predicted probabilities of label 1, in [0, 1].
+
+    Returns
+    -------
+    out : ndarray of shape (N,)
+        ``-log(theta)`` where z is 1 and ``-log(1 - theta)`` where z is 0.
+    grad : ndarray of shape (N, 1)
+        d out / d theta: ``-1 / theta`` where z is 1, ``1 / (1 - theta)`` where z is 0.
+
+    Notes
+    -----
+    Write p for the probability the model gives to the label it sees: theta where z
+    is 1, 1 - theta where z is 0. Then ``out = -log(p)``.
+
+    A confident wrong answer (p exactly 0) would cost -log(0) = inf. p is therefore
+    clipped from below at EPS = 2.2e-16, float64's machine epsilon (as scikit-learn
+    does), so the loss never exceeds -log(EPS) = 36.04. Value and gradient are both
+    taken at the clipped p, so they stay finite and consistent: where the clip acts
+    the gradient is ``-1 / EPS`` (or ``+1 / EPS``), the steepest push back there is.
+    Above EPS nothing changes.
+    """
+    theta = as_probabilities(theta)
+    z = as_labels(z, theta.shape[0])
+    is_one = z == 1
+    p = np.maximum(np.where(is_one, theta, 1 - theta), EPS)
+    out = -np.log(p)
+    inv = 1 / p
+    grad = np.where(is_one, -inv, inv)
+    return out, grad.reshape(-1, 1)
+
+
+def empirical_risk(X, z, theta_func, pars):
+    """The mean loss over a data set, its gradient, and the predictions.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+        Labels, 0 or 1.
+    theta_func : callable
+        ``theta_func(X, pars) -> (theta, grad)`` with shapes (N,) and (N, P), such as
+        `theta_perceptron`, `multilayer_perceptron` or `mlp`.
+    pars : ndarray of shape (P,)
+
+    Returns
+    -------
+    risk : float
+        The mean loss.
+    grad : ndarray of shape (P,)
+        Its gradient with respect to `pars`: by the chain rule, the mean over points
+        of ``loss'(theta_n) * d theta_n / d pars``.
+    theta : ndarray of shape (N,)
+        The predicted probabilities.
+    """
+    X = as_points(X)
+    z = as_labels(z, X.shape[0])
+    theta, grad_theta = _call_theta_func(theta_func, X, pars)
+    loss_val, grad_loss = loss(z, theta)
+    N = X.shape[0]
+    # (N, 1) * (N, P), then the mean over the N rows: one matrix product does both.
+    grad = (grad_loss[:, 0] @ grad_theta) / N
+    return float(loss_val.sum()) / N, grad, theta
+
+
+def _call_theta_func(theta_func, X, pars):
+    result = theta_func(X, pars)
+    if _validate._trusted_depth:
+        return result
+    name = getattr(theta_func, "__name__", "theta_func")
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError(f"{name}(X, pars) must return a pair (theta, grad), got {type(result)}")
+    theta, grad = (np.asarray(r, dtype=np.float64) for r in result)
+    N, P = X.shape[0], np.size(pars)
+    if theta.shape != (N,) or grad.shape != (N, P):
+        raise ValueError(
+            f"{name}(X, pars) must return theta of shape ({N},) and grad of shape ({N}, {P}) "
+            f"for {N} points and {P} parameters; got {theta.shape} and {grad.shape}"
+        )
+    return theta, grad
+
+
+def accuracy(X, z, theta_func, pars):
+    """The fraction of points whose label is the likelier class under theta.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+    theta_func : callable
+        ``theta_func(X, pars) -> (theta, grad)``.
+    pars : ndarray of shape (P,)
+
+    Returns
+    -------
+    float
+        In [0, 1]; a point counts as class 1 when theta > 0.5.
+    """
+    X = as_points(X)
+    z = as_labels(z, X.shape[0])
+    theta, _ = _call_theta_func(theta_func, X, pars)
+    return float(np.mean((theta > 0.5) == (z == 1)))
+
+
+@dataclass
+class Snapshot:
+    """The state of a run just before step `step`: its risk and its parameters."""
+
+    step: int
+    risk: float
+    pars: np.ndarray
+
+
+@dataclass
+class History:
+    """What `learn` records when it is given one of these.
+
+    Attributes
+    ----------
+    risks : list of float
+        The empirical risk before each step, and after the last one
+        (``nsteps + 1`` values).
+    snapshots : list of Snapshot
+        The sheet's snapshots: before the steps 0, nsteps/4, nsteps/2 and 3 nsteps/4,
+        and after the last step.
+    every : int
+        Also keep the parameters every `every` steps in `frames` (0: never), for
+        animations.
+    frames : list of Snapshot
+    """
+
+    every: int = 0
+    risks: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
+    frames: list = field(default_factory=list)
+
+
+def learn(data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbose=False):
+    """Gradient descent on the empirical risk: ``pars <- pars - lr * grad``, nsteps times.
+
+    Parameters
+    ----------
+    data : tuple (X, z)
+        X of shape (N, 2) and labels z of shape (N,).
+    pars : ndarray of shape (P,)
+        Starting parameters; not modified.
+    theta_func : callable
+        ``theta_func(X, pars) -> (theta, grad)``, e.g. `multilayer_perceptron`.
+    nsteps : int
+        Number of full-batch steps (0 returns a copy of `pars`).
+    lr : float
+        The learning rate, > 0.
+    history : History or None
+        If given, the risk of every step and the snapshots are appended to it.
+    verbose : bool
+        Print the risk and the parameters and draw the data with the contour of theta
+        at every quarter of the run, as the exercise sheet's `learn` does.
+
+    Returns
+    -------
+    pars : ndarray of shape (P,)
+        The parameters after the last step.
+
+    Raises
+    ------
+    FloatingPointError
+        If the risk or the parameters overflow (a learning rate or a start too large):
+        the message names the step.
+    """
+    X, z = _unpack_data(data)
+    nsteps = _check_nsteps(nsteps)
+    lr = _check_lr(lr)
+    pars = np.array(pars, dtype=np.float64)  # a copy: the caller's vector is left alone
+    if pars.ndim != 1:
+        raise ValueError(f"pars must be a vector of shape (P,), got shape {pars.shape}")
+    quarter = max(1, nsteps // 4)
+
+    # Step 0 runs with every check on, so a wrong theta_func or pars fails clearly.
+    risk, grad, _ = empirical_risk(X, z, theta_func, pars)
+    with trusted(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        for i in range(nsteps + 1):
+            if i > 0:
+                try:
+                    risk, grad, _ = empirical_risk(X, z, theta_func, pars)
+                except FloatingPointError as err:
+                    raise _diverged(i, lr, str(err)) from None
+            if not math.isfinite(risk):
+                raise _diverged(i, lr, f"the risk is {risk}")
+            if history is not None:
+                _record(history, i, nsteps, quarter, risk, pars)
+            if verbose and (i % quarter == 0 and i < nsteps or i == nsteps):
+                _report(i, risk, pars, X, z, theta_func)
+            if i == nsteps:
+                break
+            try:
+                pars = pars - lr * grad
+            except FloatingPointError as err:
+                raise _diverged(i, lr, str(err)) from None
+    return pars
+
+
+def _unpack_data(data):
+    try:
+        X, z = data
+    except (TypeError, ValueError):
+        raise TypeError("data must be a pair (X, z) of points and labels") from None
+    X = as_points(X)
+    return X, as_labels(z, X.shape[0])
+
+
+def _check_nsteps(nsteps):
+    if isinstance(nsteps, bool) or not isinstance(nsteps, (int, np.integer)):
+        raise TypeError(f"nsteps must be an int, got {type(nsteps).__name__}")
+    if nsteps < 0:
+        raise ValueError(f"nsteps must be >= 0, got {nsteps}")
+    return int(nsteps)
+
+
+def _check_lr(lr):
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
+        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr (the learning rate) must be a finite number > 0, got {lr}")
+    return float(lr)
+
+
+def _diverged(step, lr, why):
+    return FloatingPointError(
+        f"training diverged at step {step}: {why}. The parameters grew too large to "
+        f"represent; try a smaller learning rate than lr={lr} or smaller starting parameters."
+    )
+
+
+def _record(history, i, nsteps, quarter, risk, pars):
+    history.risks.append(risk)
+    if i % quarter == 0 and i < nsteps or i == nsteps:
+        history.snapshots.append(Snapshot(i, risk, pars.copy()))
+    if history.every and i % history.every == 0:
+        history.frames.append(Snapshot(i, risk, pars.copy()))
+
+
+def _report(i, risk, pars, X, z, theta_func):
+    from .plotting import plot  # matplotlib only when asked to draw
+
+    import matplotlib.pyplot as plt
+
+    print(f"step {i:>6}  risk {risk:.6f}  pars {np.array2string(pars, precision=4)}")
+    plt.figure(figsize=(3, 3))
+    plot(X, z, theta_func, pars)
+    plt.show()
