@@ -266,9 +266,9 @@ def _record(history, i, nsteps, quarter, risk, pars):
 
 
 def _report(i, risk, pars, X, z, theta_func):
-    from .plotting import plot  # matplotlib only when asked to draw
-
     import matplotlib.pyplot as plt
+
+    from .plotting import plot  # matplotlib only when asked to draw
 
     print(f"step {i:>6}  risk {risk:.6f}  pars {np.array2string(pars, precision=4)}")
     plt.figure(figsize=(3, 3))
