@@ -51,7 +51,7 @@ def multilayer_perceptron(X, pars):
     # neuron's weight on that hidden unit (grad_x), then that unit's ReLU.
     # The (N, 1) factors are multiplied together first; the last product is
     # written straight into its three columns of the (N, 9) result (out=).
-    grad = np.empty((X.shape[0], 9))
+    grad = np.empty((X.shape[0], 9), order="F")  # column by column, as in linear
     np.multiply(grad_sig * grad_x[0, 0] * grad_r1, grad_f1, out=grad[:, 0:3])  # hidden 1
     np.multiply(grad_sig * grad_x[0, 1] * grad_r2, grad_f2, out=grad[:, 3:6])  # hidden 2
     np.multiply(grad_sig, grad_f3, out=grad[:, 6:9])  # output neuron

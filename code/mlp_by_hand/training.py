@@ -161,7 +161,9 @@ class History:
     frames: list = field(default_factory=list)
 
 
-def learn(data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbose=False):
+def learn(
+    data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbose=False, method="jacobian"
+):
     """Gradient descent on the empirical risk: ``pars <- pars - lr * grad``, nsteps times.
 
     Parameters
@@ -181,6 +183,12 @@ def learn(data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbos
     verbose : bool
         Print the risk and the parameters and draw the data with the contour of theta
         at every quarter of the run, as the exercise sheet's `learn` does.
+    method : {"jacobian", "backprop"}
+        How the gradient of the risk is computed. "jacobian" (the sheet's way) asks
+        `theta_func` for the (N, P) gradient of theta and averages it with `empirical_risk`.
+        "backprop" runs the network backwards (`mlp_by_hand.backprop`) and never
+        forms the (N, P) matrix: same numbers, far less work; it needs `theta_func`
+        to be `mlp` or `multilayer_perceptron`.
 
     Returns
     -------
@@ -200,14 +208,15 @@ def learn(data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbos
     if pars.ndim != 1:
         raise ValueError(f"pars must be a vector of shape (P,), got shape {pars.shape}")
     quarter = max(1, nsteps // 4)
+    risk_and_grad = _risk_function(theta_func, method)
 
     # Step 0 runs with every check on, so a wrong theta_func or pars fails clearly.
-    risk, grad, _ = empirical_risk(X, z, theta_func, pars)
+    risk, grad, _ = risk_and_grad(X, z, pars)
     with trusted(), np.errstate(over="raise", invalid="raise", divide="raise"):
         for i in range(nsteps + 1):
             if i > 0:
                 try:
-                    risk, grad, _ = empirical_risk(X, z, theta_func, pars)
+                    risk, grad, _ = risk_and_grad(X, z, pars)
                 except FloatingPointError as err:
                     raise _diverged(i, lr, str(err)) from None
             if not math.isfinite(risk):
@@ -223,6 +232,25 @@ def learn(data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbos
             except FloatingPointError as err:
                 raise _diverged(i, lr, str(err)) from None
     return pars
+
+
+def _risk_function(theta_func, method):
+    """``f(X, z, pars) -> (risk, grad, theta)`` for the chosen way of differentiating."""
+    if method == "jacobian":
+        return lambda X, z, pars: empirical_risk(X, z, theta_func, pars)
+    if method == "backprop":
+        from .backprop import backprop_risk
+        from .n_neurons import mlp
+        from .network import multilayer_perceptron
+
+        if theta_func not in (mlp, multilayer_perceptron):
+            name = getattr(theta_func, "__name__", repr(theta_func))
+            raise ValueError(
+                f'method="backprop" trains the package\'s network: theta_func must be mlp '
+                f"or multilayer_perceptron, got {name}"
+            )
+        return backprop_risk
+    raise ValueError(f'method must be "jacobian" or "backprop", got {method!r}')
 
 
 def _unpack_data(data):
