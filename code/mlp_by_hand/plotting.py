@@ -96,7 +96,12 @@ def plot_data(X, z, ax=None, lim=2.0, title=None, size=12):
     for label, color in enumerate(CLASS_COLORS):
         pts = X[z == label]
         ax.scatter(
-            pts[:, 0], pts[:, 1], s=size, color=color, edgecolors="white", linewidths=0.3,
+            pts[:, 0],
+            pts[:, 1],
+            s=size,
+            color=color,
+            edgecolors="white",
+            linewidths=0.3,
             label=f"z = {label}",
         )
     _plane(ax, lim, title)
