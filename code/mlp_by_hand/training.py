@@ -50,8 +50,8 @@ def loss(z, theta):
     z = as_labels(z, theta.shape[0])
     is_one = z == 1
     p = np.maximum(np.where(is_one, theta, 1 - theta), EPS)
-    out = -np.log(p)
     inv = 1 / p
+    out = np.log(inv)  # -log(p), reusing 1/p which the gradient needs anyway
     grad = np.where(is_one, -inv, inv)
     return out, grad.reshape(-1, 1)
 

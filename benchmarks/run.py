@@ -1,0 +1,207 @@
+"""The performance record: `make bench`.
+
+Every contender trains the same network on the same data for the same number of
+full-batch gradient steps at the same learning rate, in this one process, on this
+machine. Runs are interleaved (one of each, then again) so that a slow moment of the
+machine falls on every contender alike, and each time reported is the median.
+Before any time is printed, each fast path is checked to give the same parameters as
+the slow one it is compared with.
+
+    python benchmarks/run.py              # the full record (a few minutes)
+    python benchmarks/run.py --quick      # fewer steps and repeats, for a smoke test
+"""
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sheet_literal  # noqa: E402  (the baseline beside this file)
+from mlp_by_hand import (  # noqa: E402
+    generate_data,
+    init_pars,
+    learn,
+    mlp,
+    multilayer_perceptron,
+    unpack,
+)
+
+SHEET_INIT = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
+
+
+def sklearn_trainer(X, z, pars, nsteps, lr):
+    """scikit-learn's MLPClassifier set up as plain full-batch gradient descent from `pars`."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    W, b, v, c = unpack(pars)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(W.shape[0],),
+        activation="relu",
+        solver="sgd",
+        batch_size=X.shape[0],  # full batch: one step per epoch
+        learning_rate="constant",
+        learning_rate_init=lr,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,  # no L2 penalty
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=nsteps + 1,  # never stop early
+        max_iter=nsteps,
+        warm_start=True,
+        random_state=0,
+    )
+
+    def run():
+        # One partial_fit builds the model's arrays; we then overwrite them with our
+        # start and let fit() continue from there (warm_start) for nsteps steps.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.partial_fit(X, z, classes=[0, 1])
+            clf.coefs_ = [W.T.copy(), v.reshape(-1, 1).copy()]
+            clf.intercepts_ = [b.copy(), np.array([c])]
+            clf.fit(X, z)
+        out = np.concatenate(
+            [
+                np.column_stack([clf.coefs_[0].T, clf.intercepts_[0]]).ravel(),
+                clf.coefs_[1].ravel(),
+                clf.intercepts_[1],
+            ]
+        )
+        return out
+
+    return run
+
+
+def torch_trainer(X, z, pars, nsteps, lr):
+    """PyTorch eager autograd, the same network and steps; None if torch is missing."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    W, b, v, c = unpack(pars)
+    Xt = torch.tensor(X, dtype=torch.float64)
+    zt = torch.tensor(z, dtype=torch.float64)
+
+    def run():
+        params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (W, b, v, [c])]
+        Wt, bt, vt, ct = params
+        for _ in range(nsteps):
+            theta = torch.sigmoid(torch.relu(Xt @ Wt.T + bt) @ vt + ct)
+            risk = torch.nn.functional.binary_cross_entropy(theta, zt)
+            risk.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= lr * p.grad
+                    p.grad = None
+        Wn, bn, vn, cn = (p.detach().numpy() for p in params)
+        return np.concatenate([np.column_stack([Wn, bn]).ravel(), vn, cn])
+
+    return run
+
+
+def measure(contenders, repeats):
+    """Interleaved runs; returns {name: (median seconds, last result)}."""
+    times = {name: [] for name in contenders}
+    results = {}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(t), results[name]) for name, t in times.items()}
+
+
+def report(title, timings, baseline, nsteps):
+    print(f"\n{title}")
+    print(f"  {'contender':<46} {'median s':>9} {'us/step':>8} {'speed-up vs ' + baseline:>24}")
+    base = timings[baseline][0]
+    for name, (seconds, _) in timings.items():
+        print(
+            f"  {name:<46} {seconds:>9.3f} {seconds / nsteps * 1e6:>8.1f} {base / seconds:>23.2f}x"
+        )
+
+
+def agree(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=15000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="1500 steps, 1 repeat")
+    args = parser.parse_args(argv)
+    nsteps, repeats = (1500, 1) if args.quick else (args.steps, args.repeats)
+
+    import threadpoolctl
+
+    blas = threadpoolctl.threadpool_info()
+    print(
+        f"numpy {np.__version__}; BLAS: "
+        + ", ".join(
+            f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)" for i in blas
+        )
+    )
+    print(f"{nsteps} full-batch steps per run, median of {repeats} interleaved runs")
+
+    # 1. The exercise path on the sheet's workload.
+    X, z = generate_data(1000, seed=0)
+    data = (X, z)
+    timings = measure(
+        {
+            "sheet's code, transcribed literally": lambda: sheet_literal.learn(
+                data, SHEET_INIT, sheet_literal.multilayer_perceptron, nsteps
+            ),
+            "package: learn + multilayer_perceptron": lambda: learn(
+                data, SHEET_INIT, multilayer_perceptron, nsteps, 0.01
+            ),
+        },
+        repeats,
+    )
+    diff = agree(*(r for _, r in timings.values()))
+    report(
+        f"2-2-1 network, sheet's half circles ({len(X)} points), lr 0.01",
+        timings,
+        "sheet's code, transcribed literally",
+        nsteps,
+    )
+    print(f"  same parameters: max |difference| = {diff:.1e}")
+    assert diff <= 1e-10, "the exercise path no longer matches the sheet's code"
+
+    # 2. Fifteen hidden neurons on the full circles.
+    X, z = generate_data(1000, half=False, seed=0)
+    data = (X, z)
+    start = init_pars(15, seed=0)
+    contenders = {
+        "scikit-learn MLPClassifier (sgd, full batch)": sklearn_trainer(X, z, start, nsteps, 0.5),
+        "package: learn + mlp (per-example Jacobians)": lambda: learn(
+            data, start, mlp, nsteps, 0.5
+        ),
+    }
+    torch_run = torch_trainer(X, z, start, nsteps, 0.5)
+    if torch_run is not None:
+        contenders["PyTorch eager autograd (CPU)"] = torch_run
+    timings = measure(contenders, repeats)
+    report(
+        f"2-15-1 network, full circles ({len(X)} points), lr 0.5",
+        timings,
+        "scikit-learn MLPClassifier (sgd, full batch)",
+        nsteps,
+    )
+    ours = timings["package: learn + mlp (per-example Jacobians)"][1]
+    for name, (_, result) in timings.items():
+        print(f"  {name}: max |difference| from the package = {agree(result, ours):.1e}")
+    if torch_run is None:
+        print("  (PyTorch is not installed: pip install torch to add it to this table)")
+
+
+if __name__ == "__main__":
+    main()
