@@ -6,12 +6,14 @@ together with its gradient, in the shapes the exercise sheet asks for.
 Plotting helpers live in `mlp_by_hand.plotting` (they import matplotlib).
 """
 
+from .backprop import backprop_risk
 from .data import generate_data
 from .gradcheck import gradient_check, numerical_gradient, relative_error
 from .n_neurons import init_pars, mlp, unpack
 from .network import PARAMETER_NAMES, multilayer_perceptron
 from .perceptron import linear, sigmoid, theta_perceptron
 from .rectifier import relu
+from .restarts import learn_many
 from .training import EPS, History, Snapshot, accuracy, empirical_risk, learn, loss
 
 __all__ = [
@@ -20,11 +22,13 @@ __all__ = [
     "History",
     "Snapshot",
     "accuracy",
+    "backprop_risk",
     "empirical_risk",
     "generate_data",
     "gradient_check",
     "init_pars",
     "learn",
+    "learn_many",
     "linear",
     "loss",
     "mlp",
