@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sheet_literal  # noqa: E402  (the baseline beside this file)
+
 from mlp_by_hand import (  # noqa: E402
     generate_data,
     init_pars,

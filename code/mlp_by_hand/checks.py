@@ -405,7 +405,8 @@ def _verify_relu(func, case, notes):
             raise _CheckFailedError(
                 f"Your relu'(0) is {_num(bad)}. ReLU has no derivative at x = 0 (the slope "
                 f"jumps from 0 to 1), so pick 0 (the package's choice) or 1.\n"
-                f"Hint: nan comes from dividing by x, as in x / abs(x)."
+                f"Hint: nan comes from 0 / 0: a formula that divides by x (out / x, "
+                f"x / abs(x)) breaks at exactly 0. (x > 0).astype(float) does not."
             )
         if (at_zero != 0).any():
             notes.append(
@@ -811,7 +812,7 @@ def _verify_network(reference):
 
 
 def _other_layouts(H):
-    """Orders of the parameters that students have used instead of the book's one."""
+    """Other orders of the parameters a student might choose instead of the book's."""
     ours = _mlp_names(H)
     w1, w2 = ours[0 : 3 * H : 3], ours[1 : 3 * H : 3]
     b, v = ours[2 : 3 * H : 3], ours[3 * H : 4 * H]

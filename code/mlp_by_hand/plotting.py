@@ -191,3 +191,70 @@ def plot_risk(history, ax=None, label=None, logy=True):
         ax.set_yscale("log")
     ax.grid(True, which="both", alpha=0.3)
     return ax
+
+
+def animate_training(data, theta_func, history, lim=2.0, dpi=72, interval=120):
+    """An animation of a run: the contours of theta (left) and the risk so far (right).
+
+    Parameters
+    ----------
+    data : tuple (X, z)
+    theta_func : callable
+    history : History
+        From ``learn(..., history=History(every=k))``: one frame per recorded step.
+    lim : float
+        The left panel shows [-lim, lim]^2.
+    dpi : int
+        Resolution of each frame; 72 keeps an embedded animation near 1 MB.
+    interval : int
+        Milliseconds between frames.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        In a notebook, show it with
+        ``IPython.display.HTML(anim.to_jshtml())``: it plays offline, with play,
+        pause and a slider. The figure is closed, so no static copy is shown too.
+    """
+    from matplotlib.animation import FuncAnimation
+
+    X, z = data
+    frames = history.frames
+    if not frames:
+        raise ValueError("history has no frames: pass History(every=k) to learn")
+    risks = np.asarray(history.risks)
+    fig, (ax_plane, ax_risk) = plt.subplots(
+        1, 2, figsize=(7.5, 3.4), dpi=dpi, gridspec_kw={"width_ratios": [1, 1.25]}
+    )
+    # What does not change is drawn once; each frame only redraws the contours and
+    # moves the risk curve's end, which keeps rendering to a fraction of a second.
+    plot_data(X, z, ax=ax_plane, lim=lim, size=8)
+    ax_risk.plot(np.arange(len(risks)), risks, color="0.8")
+    (so_far,) = ax_risk.plot([], [], color=CLASS_COLORS[0])
+    (now,) = ax_risk.plot([], [], "o", color=CLASS_COLORS[1])
+    ax_risk.set_yscale("log")
+    ax_risk.set_xlabel("step")
+    ax_risk.set_ylabel("empirical risk")
+    ax_risk.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    drawn = []
+
+    def draw(i):
+        shot = frames[i]
+        for artist in drawn:
+            artist.remove()
+        grid, out = _theta_on_grid(theta_func, shot.pars, lim, 61)
+        drawn[:] = [
+            ax_plane.contourf(
+                grid[0], grid[1], out, levels=LEVELS, cmap=THETA_CMAP, vmin=0, vmax=1, zorder=0
+            ),
+            ax_plane.contour(grid[0], grid[1], out, levels=[0.5], colors="black", zorder=1),
+        ]
+        ax_plane.set_title(f"step {shot.step}")
+        so_far.set_data(np.arange(shot.step + 1), risks[: shot.step + 1])
+        now.set_data([shot.step], [shot.risk])
+        ax_risk.set_title(f"risk {shot.risk:.4f}")
+
+    anim = FuncAnimation(fig, draw, frames=len(frames), interval=interval)
+    plt.close(fig)
+    return anim
