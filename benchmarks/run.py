@@ -28,8 +28,10 @@ from mlp_by_hand import (  # noqa: E402
     generate_data,
     init_pars,
     learn,
+    learn_many,
     mlp,
     multilayer_perceptron,
+    restarts,  # noqa: E402
     unpack,
 )
 
@@ -186,6 +188,9 @@ def main(argv=None):
         "package: learn + mlp (per-example Jacobians)": lambda: learn(
             data, start, mlp, nsteps, 0.5
         ),
+        "package: learn + mlp, method='backprop'": lambda: learn(
+            data, start, mlp, nsteps, 0.5, method="backprop"
+        ),
     }
     torch_run = torch_trainer(X, z, start, nsteps, 0.5)
     if torch_run is not None:
@@ -200,8 +205,74 @@ def main(argv=None):
     ours = timings["package: learn + mlp (per-example Jacobians)"][1]
     for name, (_, result) in timings.items():
         print(f"  {name}: max |difference| from the package = {agree(result, ours):.1e}")
+        assert agree(result, ours) <= 1e-10, f"{name} no longer trains the same network"
     if torch_run is None:
         print("  (PyTorch is not installed: pip install torch to add it to this table)")
+
+    # 3. A hundred restarts of the sheet's network, batched or one by one.
+    restarts_table(nsteps, quick=args.quick)
+    crossover_table(quick=args.quick)
+
+
+def restarts_table(nsteps, quick):
+    X, z = generate_data(1000, seed=0)
+    data = (X, z)
+    K = 20 if quick else 100
+    starts = np.random.default_rng(0).normal(0.0, 1.0, size=(K, 9))
+
+    def one_by_one():
+        return np.stack([learn(data, p, multilayer_perceptron, nsteps, 0.01) for p in starts])
+
+    # K separate runs take minutes: once each, which is plenty at this length.
+    timings = measure(
+        {
+            f"{K} learn calls (exercise path)": one_by_one,
+            f"learn_many, {K} runs batched": lambda: learn_many(data, starts, nsteps=nsteps),
+        },
+        1,
+    )
+    report(
+        f"{K} random starts N(0, 1) of the 2-2-1 network, half circles, lr 0.01",
+        timings,
+        f"{K} learn calls (exercise path)",
+        nsteps * K,
+    )
+    diff = agree(*(r for _, r in timings.values()))
+    print(f"  same parameters: max |difference| = {diff:.1e}  (us/step is per run and step)")
+    assert diff <= 1e-12
+
+
+def crossover_table(quick):
+    """Where batching stops paying: us per run and step, batched vs one run at a time."""
+    steps = 100 if quick else 300
+    K = 32
+    print(f"\nBatched (K = {K} runs at once) vs one at a time, {steps} steps, backprop both ways")
+    header = f"{'N':>6} {'H':>4} {'K*N*H':>10} {'batched us':>11} {'single us':>10} {'gain':>6}"
+    print("  " + header)
+    for N, H in [(500, 2), (1000, 15), (4000, 15), (4000, 60)]:
+        X, z = generate_data(N, half=False, seed=0)
+        starts = np.stack([init_pars(H, seed=k) for k in range(K)])
+        batched = min(_time(restarts._descend_batch, X, z, starts, steps, 0.1) for _ in range(2))
+        # Four single runs stand for all K: they cost the same each.
+        single = K / 4 * min(_time(_single_runs, X, z, starts[:4], steps) for _ in range(2))
+        print(
+            f"  {N:>6} {H:>4} {K * N * H:>10} {batched / steps / K * 1e6:>11.1f} "
+            f"{single / steps / K * 1e6:>10.1f} {single / batched:>5.1f}x"
+        )
+    print(
+        f"  learn_many batches at most BATCH_BUDGET = {restarts.BATCH_BUDGET} numbers "
+        f"(K*N*H) at once, and trains one run at a time beyond that"
+    )
+
+
+def _single_runs(X, z, starts, steps):
+    return [learn((X, z), p, mlp, steps, 0.1, method="backprop") for p in starts]
+
+
+def _time(fn, *args):
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
