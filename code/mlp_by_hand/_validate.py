@@ -32,6 +32,8 @@ def _describe(a):
 
 
 def _to_float(value, name):
+    if np.iscomplexobj(value):
+        raise TypeError(f"{name} must hold real numbers, got complex values")
     try:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as err:
@@ -123,7 +125,7 @@ def as_labels(z, n, name="z"):
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must hold class labels 0 or 1 only; {name}[{i}] is {z[i]!r} "
+            f"{name} must hold class labels 0 or 1 only; {name}[{i}] is {z[i].item()!r} "
             f"({int(bad.sum())} bad label(s) in all)"
         )
     return z
@@ -137,5 +139,7 @@ def as_probabilities(theta, name="theta"):
     bad = (theta < 0) | (theta > 1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} must lie in [0, 1] (a probability); {name}[{i}] is {theta[i]!r}")
+        raise ValueError(
+            f"{name} must lie in [0, 1] (a probability); {name}[{i}] is {theta[i].item()!r}"
+        )
     return theta

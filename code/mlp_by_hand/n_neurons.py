@@ -76,10 +76,12 @@ def mlp(X, pars):
     # values contiguous), and so is the (N, 4H+1) gradient: the elementwise products
     # then run along whole columns, which numpy does much faster than along short
     # rows. Computing A as (H, N) and transposing it is what gives that layout.
-    A = (W @ X.T + b[:, None]).T  # (N, H) hidden features
+    # The sums are written term by term, in the order `linear` uses, so that H = 2
+    # reproduces `multilayer_perceptron` bit for bit.
+    A = (W[:, 0:1] * X[:, 0] + W[:, 1:2] * X[:, 1] + b[:, None]).T  # (N, H) hidden features
     active = A > 0  # (N, H) where relu' = 1
     hidden = np.where(active, A, 0.0)  # (N, H) relu(A)
-    theta, s = sigmoid(hidden @ v + c)  # (N,), (N, 1) sigmoid'
+    theta, s = sigmoid((hidden * v).sum(axis=1) + c)  # (N,), (N, 1) sigmoid'
 
     grad = np.empty((N, 4 * H + 1), order="F")
     grad_hidden = grad[:, : 3 * H].reshape(N, H, 3)  # a view: writing it fills grad

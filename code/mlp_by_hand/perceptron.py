@@ -32,13 +32,14 @@ def linear(X, pars):
     """
     X = as_points(X)
     pars = as_pars(pars, 3, what=": [w_1, w_2, b]")
-    # Append a 1 to every point: the feature is then one dot product,
-    # [x_1, x_2, 1] . [w_1, w_2, b], and [x_1, x_2, 1] is its gradient.
-    # order="F" stores it column by column, so that each parameter's column is one
-    # contiguous run of N numbers: the chain-rule products on it run faster.
+    # The gradient is [x_1, x_2, 1] for every point. order="F" stores it column by
+    # column, so that each parameter's column is one contiguous run of N numbers:
+    # the chain-rule products on it later run faster.
     grad_pars = np.ones((X.shape[0], 3), order="F")
     grad_pars[:, :2] = X
-    out = grad_pars @ pars
+    # Written out term by term (not X @ w) so that `mlp`, which does the same
+    # arithmetic in the same order, agrees with the 2-2-1 network to the last bit.
+    out = grad_pars[:, 0] * pars[0] + grad_pars[:, 1] * pars[1] + pars[2]
     grad_x = pars[:2].reshape(1, 2)
     return out, grad_pars, grad_x
 

@@ -147,8 +147,8 @@ class History:
         The empirical risk before each step, and after the last one
         (``nsteps + 1`` values).
     snapshots : list of Snapshot
-        The sheet's snapshots: before the steps 0, nsteps/4, nsteps/2 and 3 nsteps/4,
-        and after the last step.
+        The sheet's snapshots: before the steps 0, q, 2q and 3q with q = nsteps // 4,
+        and after the last step (five in all when nsteps >= 4).
     every : int
         Also keep the parameters every `every` steps in `frames` (0: never), for
         animations.
@@ -207,11 +207,16 @@ def learn(
     pars = np.array(pars, dtype=np.float64)  # a copy: the caller's vector is left alone
     if pars.ndim != 1:
         raise ValueError(f"pars must be a vector of shape (P,), got shape {pars.shape}")
-    quarter = max(1, nsteps // 4)
+    # The sheet's snapshots: before the steps 0, q, 2q, 3q (q = nsteps // 4), and the end.
+    shots = {0, nsteps} | {k * (nsteps // 4) for k in range(1, 4) if nsteps >= 4}
     risk_and_grad = _risk_function(theta_func, method)
 
     # Step 0 runs with every check on, so a wrong theta_func or pars fails clearly.
-    risk, grad, _ = risk_and_grad(X, z, pars)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        try:
+            risk, grad, _ = risk_and_grad(X, z, pars)
+        except FloatingPointError as err:
+            raise _diverged(0, lr, str(err)) from None
     with trusted(), np.errstate(over="raise", invalid="raise", divide="raise"):
         for i in range(nsteps + 1):
             if i > 0:
@@ -222,8 +227,8 @@ def learn(
             if not math.isfinite(risk):
                 raise _diverged(i, lr, f"the risk is {risk}")
             if history is not None:
-                _record(history, i, nsteps, quarter, risk, pars)
-            if verbose and (i % quarter == 0 and i < nsteps or i == nsteps):
+                _record(history, i, i in shots, risk, pars)
+            if verbose and i in shots:
                 _report(i, risk, pars, X, z, theta_func)
             if i == nsteps:
                 break
@@ -285,9 +290,9 @@ def _diverged(step, lr, why):
     )
 
 
-def _record(history, i, nsteps, quarter, risk, pars):
+def _record(history, i, is_snapshot, risk, pars):
     history.risks.append(risk)
-    if i % quarter == 0 and i < nsteps or i == nsteps:
+    if is_snapshot:
         history.snapshots.append(Snapshot(i, risk, pars.copy()))
     if history.every and i % history.every == 0:
         history.frames.append(Snapshot(i, risk, pars.copy()))
@@ -299,6 +304,5 @@ def _report(i, risk, pars, X, z, theta_func):
     from .plotting import plot  # matplotlib only when asked to draw
 
     print(f"step {i:>6}  risk {risk:.6f}  pars {np.array2string(pars, precision=4)}")
-    plt.figure(figsize=(3, 3))
     plot(X, z, theta_func, pars)
     plt.show()
