@@ -1,7 +1,6 @@
 """The sheet's data: two noisy concentric circles, or their upper halves (chapter 6)."""
 
 import numpy as np
-from sklearn.datasets import make_circles
 
 
 def generate_data(N, half=True, seed=None):
@@ -30,6 +29,10 @@ def generate_data(N, half=True, seed=None):
         raise TypeError(f"N must be an int (points to draw), got {type(N).__name__}")
     if N < 2:
         raise ValueError(f"N must be at least 2 (one point per circle), got {N}")
+    # Imported here, not at the top: sklearn.datasets takes seconds to import, and
+    # every chapter imports this package whether it draws data or not.
+    from sklearn.datasets import make_circles
+
     X, z = make_circles(int(N), noise=0.1, factor=0.5, random_state=seed)
     X = X.astype(np.float64)
     z = z.astype(np.int64)

@@ -15,6 +15,11 @@ CLASS_COLORS = ("#0072B2", "#D55E00")
 THETA_CMAP = LinearSegmentedColormap.from_list(
     "theta", [CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1]]
 )
+# Contour *lines* need a visible middle: the near-white of THETA_CMAP would vanish
+# on the white page right where theta = 0.5 matters most.
+THETA_LINE_CMAP = LinearSegmentedColormap.from_list(
+    "theta_lines", [CLASS_COLORS[0], "#8c8c8c", CLASS_COLORS[1]]
+)
 LEVELS = np.linspace(0, 1, 21)
 
 
@@ -75,7 +80,7 @@ def plot_contour(func, pars, ax=None, lim=5.0, title=None, colorbar=True):
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
     grid, out = _theta_on_grid(func, pars, lim, 101)
-    lines = ax.contour(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_CMAP, vmin=0, vmax=1)
+    lines = ax.contour(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_LINE_CMAP, vmin=0, vmax=1)
     if colorbar:
         ax.figure.colorbar(lines, ax=ax, label=r"$\theta(x)$", ticks=[0, 0.25, 0.5, 0.75, 1])
     _plane(ax, lim, title)
