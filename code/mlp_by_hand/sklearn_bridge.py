@@ -16,6 +16,7 @@ descent, so that it takes exactly the steps `learn` takes; `sklearn_learn` train
 and returns the parameters in our layout.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -31,14 +32,14 @@ GRADIENT_DESCENT = {
     "activation": "relu",
     "solver": "sgd",
     "learning_rate": "constant",  # the same lr at every step
-    "momentum": 0.0,  # each step is -lr * gradient, nothing carried over
+    "momentum": 0.0,  # each step is -lr * gradient, nothing more
     "nesterovs_momentum": False,
-    "alpha": 0.0,  # no L2 penalty: the gradient of the risk alone
-    "shuffle": False,  # irrelevant with one batch, but keeps the order fixed
+    "alpha": 0.0,  # no L2 penalty
+    "shuffle": False,  # one batch: nothing to shuffle
     "early_stopping": False,
-    "tol": 0.0,  # with n_iter_no_change > nsteps: never stop before nsteps steps
-    "warm_start": True,  # fit() continues from coefs_, which we set to our start
-    "random_state": 0,  # only draws weights that we overwrite, and shuffles if asked to
+    "tol": 0.0,  # with n_iter_no_change > nsteps: never stops early
+    "warm_start": True,  # fit() continues from coefs_: our start
+    "random_state": 0,  # for shuffling, if asked to
 }
 
 # Settings a caller may not change: they are what makes the classifier our network
@@ -47,7 +48,7 @@ _FIXED = ("hidden_layer_sizes", "activation", "warm_start", "max_iter", "learnin
 
 
 def to_sklearn(pars):
-    """Our flat parameter vector as MLPClassifier's ``coefs_`` and ``intercepts_``.
+    """Our flat parameter vector as MLPClassifier's coefs_ and intercepts_.
 
     Parameters
     ----------
@@ -80,7 +81,7 @@ def from_sklearn(clf_or_coefs, intercepts=None):
     ----------
     clf_or_coefs : MLPClassifier, or list of two ndarrays
         A fitted classifier with one hidden layer of ReLU neurons, two input
-        features and two classes; or its ``coefs_``, arrays of shapes (2, H) and (H, 1).
+        features and two classes; or its ``coefs_``, of shapes (2, H) and (H, 1).
     intercepts : list of two ndarrays, of shapes (H,) and (1,), or None
         The ``intercepts_`` that go with `clf_or_coefs` when that is a list; None when
         it is a classifier.
@@ -110,18 +111,18 @@ def from_sklearn(clf_or_coefs, intercepts=None):
             raise ValueError(
                 "our network has ReLU hidden neurons and one sigmoid (logistic) output; "
                 f"this classifier has activation={clf.activation!r} and output "
-                f"{getattr(clf, 'out_activation_', None)!r} (two classes give a logistic output)"
+                f"{getattr(clf, 'out_activation_', None)!r} (two classes give 'logistic')"
             )
         coefs, intercepts = clf.coefs_, clf.intercepts_
     else:
         coefs = clf_or_coefs
         if intercepts is None:
-            raise TypeError("coefs given without intercepts: call from_sklearn(coefs, intercepts)")
+            raise TypeError("coefs without intercepts: call from_sklearn(coefs, intercepts)")
     coefs = [np.asarray(a, dtype=np.float64) for a in coefs]
     intercepts = [np.asarray(a, dtype=np.float64) for a in intercepts]
     if len(coefs) != 2 or len(intercepts) != 2:
         raise ValueError(
-            "our network has one hidden layer, so two weight matrices and two bias vectors; "
+            "our network has one hidden layer: two weight matrices and two bias vectors; "
             f"got {len(coefs)} and {len(intercepts)}"
         )
     H = coefs[0].shape[1] if coefs[0].ndim == 2 else -1
@@ -133,7 +134,7 @@ def from_sklearn(clf_or_coefs, intercepts=None):
             f"for two inputs, H hidden neurons and one output; got coefs {got[0]} and "
             f"intercepts {got[1]}"
         )
-    hidden = np.column_stack([coefs[0].T, intercepts[0]])  # (H, 3): row h = [w_h1, w_h2, b_h]
+    hidden = np.column_stack([coefs[0].T, intercepts[0]])  # (H, 3): [w_h1, w_h2, b_h]
     return np.concatenate([hidden.ravel(), coefs[1][:, 0], intercepts[1]])
 
 
@@ -169,12 +170,13 @@ def sklearn_classifier(data, pars, nsteps=15000, lr=0.01, *, train=True, **chang
 
     Notes
     -----
-    By default the classifier is plain full-batch gradient descent (`GRADIENT_DESCENT`):
-    one batch of all N points, a constant learning rate, no momentum, no L2 penalty,
-    and a stopping rule that can never fire, so it takes exactly `nsteps` steps of
-    ``pars <- pars - lr * grad``. Its gradient is the gradient of our empirical risk:
-    scikit-learn's output-layer delta is ``theta - z``, the derivative of the
-    cross-entropy through the sigmoid, and both clip the loss at float64's epsilon.
+    By default the classifier is plain full-batch gradient descent
+    (`GRADIENT_DESCENT`): one batch of all N points, a constant learning rate, no
+    momentum, no L2 penalty, and a stopping rule that can never fire, so it takes
+    exactly `nsteps` steps of ``pars <- pars - lr * grad``. Its gradient is the
+    gradient of our empirical risk: scikit-learn's output-layer delta is
+    ``theta - z``, the derivative of the cross-entropy through the sigmoid, and both
+    clip the loss at float64's epsilon.
 
     MLPClassifier has no argument for starting weights. So one ``partial_fit`` step
     creates its arrays (from random weights, thrown away), our parameters are written
@@ -214,6 +216,11 @@ def sklearn_classifier(data, pars, nsteps=15000, lr=0.01, *, train=True, **chang
     clf = MLPClassifier(**dict(settings, solver="sgd", early_stopping=False))
     clf.partial_fit(X, z, classes=[0, 1])
     clf.set_params(**settings)
+    if clf.early_stopping and "batch_size" not in changes:
+        # Early stopping trains on what is left after setting the validation points
+        # aside (scikit-learn rounds their number up); one batch is all of those.
+        n_val = math.ceil(clf.validation_fraction * X.shape[0])
+        clf.set_params(batch_size=X.shape[0] - n_val)
     _start_at(clf, pars)
     if train and nsteps > 0:
         with warnings.catch_warnings():
@@ -228,7 +235,9 @@ def _start_at(clf, pars):
     The attributes are the ones MLPClassifier sets up before a first fit. Left as
     partial_fit leaves them, ``fit`` would compare its losses with that of the
     random-weight step (and could stop early), and early stopping would find no
-    record of validation scores to append to.
+    record of validation scores to append to. Three of them are private to
+    scikit-learn (checked against version 1.9); tests/test_sklearn_bridge.py fails if
+    their meaning changes.
     """
     clf.coefs_, clf.intercepts_ = to_sklearn(pars)
     clf.n_iter_ = 0
@@ -244,7 +253,7 @@ def _start_at(clf, pars):
 
 
 def sklearn_learn(data, pars, nsteps=15000, lr=0.01, **changes):
-    """Train with scikit-learn's MLPClassifier from `pars`; `learn`'s result, computed there.
+    """Train scikit-learn's MLPClassifier from `pars`: `learn`'s result, computed there.
 
     Parameters
     ----------
