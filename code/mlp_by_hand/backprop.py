@@ -3,14 +3,14 @@
 `empirical_risk` asks the network for d theta_n / d pars, an (N, P) matrix with one
 row per point, and only then averages it against loss'(theta_n). But the risk needs
 just one P-vector. Going backwards from the risk, every step multiplies a small
-vector (the derivative of the risk with respect to some intermediate array) by one
+array (the derivative of the risk with respect to some intermediate array) by one
 layer's local derivative; no (N, P) matrix is ever formed. This is backpropagation,
 and it is what every deep-learning framework does.
 """
 
 import numpy as np
 
-from ._validate import as_labels, as_mlp_pars, as_points
+from ._validate import as_labels, as_mlp_pars, as_points, trusted
 from .perceptron import sigmoid
 from .training import loss
 
@@ -38,8 +38,9 @@ def backprop_risk(X, z, pars):
 
     Notes
     -----
-    The hidden layer is computed as an (H, N) array, one row per hidden neuron, so
-    that each step below works on contiguous rows of N numbers.
+    Every array of the hidden layer is (H, N), one row per hidden neuron, so that each
+    step works on contiguous rows of N numbers. Each ``d_name`` is the derivative of
+    the risk with respect to ``name`` and has its shape.
 
     The first backward step uses a fact that only holds for a sigmoid output with
     the cross-entropy loss: ``loss'(theta) * sigmoid'(f) = theta - z``. Where `loss`
@@ -50,28 +51,29 @@ def backprop_risk(X, z, pars):
     N = X.shape[0]
     z = as_labels(z, N)
     pars, H = as_mlp_pars(pars)
-    hidden_pars = pars[: 3 * H].reshape(H, 3)  # row h: [w_h1, w_h2, b_h]
+    U = pars[: 3 * H].reshape(H, 3)  # row h: [w_h1, w_h2, b_h]
     v, c = pars[3 * H : 4 * H], pars[4 * H]
 
-    # Append a 1 to every point, as `linear` does: a hidden neuron's feature is then
-    # one dot product with its row [w_h1, w_h2, b_h], and the gradient with respect
-    # to that row comes out of one matrix product at the end.
-    X1 = np.ones((N, 3))
-    X1[:, :2] = X
+    # The points as the rows x_1, x_2 and 1 of a (3, N) array, as `linear` appends a 1:
+    # all H hidden features are then one matrix product, and so is their gradient.
+    X1 = np.ones((3, N))
+    X1[:2] = X.T
 
     # Forward, keeping what the backward pass reads.
-    A = hidden_pars @ X1.T  # (H, N) hidden features
-    active = A > 0  # (H, N) where relu' = 1
-    hidden = np.maximum(A, 0.0)  # (H, N)
-    theta, _ = sigmoid(v @ hidden + c)  # (N,)
-    losses, _ = loss(z, theta)
+    A = U @ X1  # (H, N) hidden features
+    active = A > 0  # (H, N) relu'(A), as booleans
+    hidden = np.maximum(A, 0.0)  # (H, N) relu(A)
+    with trusted():  # the arrays passed on below were made here: skip re-checking them
+        theta, _ = sigmoid(v @ hidden + c)  # (N,)
+        losses, _ = loss(z, theta)  # (N,)
 
-    # Backward: d risk / d (each array), from the output down.
-    d_f = (theta - z) / N  # (N,)   the output feature
-    d_A = np.outer(v, d_f) * active  # (H, N) the hidden features: through v, then relu'
-
-    grad = np.empty(4 * H + 1)
-    grad[: 3 * H] = (d_A @ X1).ravel()  # (H, 3) in the layout of pars
-    grad[3 * H : 4 * H] = hidden @ d_f  # (H,)
-    grad[4 * H] = d_f.sum()
+    # Backward, from the output down.
+    d_f = (theta - z) / N  # (N,) the output feature (see Notes)
+    d_v = hidden @ d_f  # (H,)
+    d_c = d_f.sum()
+    # d_A = outer(v, d_f) * active is (H, N), and d_U = d_A @ X1.T. But v_h is the same
+    # for every point in row h, so it is applied after the sum over the points, to the
+    # (H, 3) result: one pass fewer over an (H, N) array.
+    d_U = v[:, None] * ((active * d_f) @ X1.T)  # (H, 3), rows [w_h1, w_h2, b_h]
+    grad = np.concatenate([d_U.ravel(), d_v, [d_c]])  # the layout of pars
     return float(losses.sum()) / N, grad, theta

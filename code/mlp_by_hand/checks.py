@@ -47,6 +47,7 @@ from .training import empirical_risk, loss
 __all__ = [
     "ATOL",
     "RTOL",
+    "check_backprop_risk",
     "check_empirical_risk",
     "check_linear",
     "check_loss",
@@ -1093,6 +1094,128 @@ def _hint_sum(N, name):
             return (
                 f"your {name} is {N} times too large, one time per point: it must be the "
                 f"mean over the N = {N} points, not the sum (.mean(axis=0), not .sum(axis=0))."
+            )
+        return None
+
+    return hint
+
+
+# --- chapter 10: a backward pass ---------------------------------------------------
+
+
+def check_backprop_risk(risk_func):
+    """Check a student's backward pass against the Jacobian path.
+
+    Parameters
+    ----------
+    risk_func : callable
+        ``risk_func(X, z, pars) -> (risk, grad, theta)`` for the 2-H-1 network, with
+        H = (len(pars) - 1) // 4: the mean loss (a single number), its gradient of
+        shape (4H+1,) in the layout of `mlp`'s parameters, and theta of shape (N,).
+
+    Returns
+    -------
+    bool
+        True if every check passed. The verdict is printed.
+    """
+    rng = np.random.default_rng(10)
+    X_circles, z_circles = generate_data(60, half=False, seed=0)
+    cases = [
+        _Case(
+            "H = 2, the sheet's pars [0.1, ..., 0.9], 12 random points",
+            rng.normal(size=(12, 2)),
+            rng.integers(0, 2, size=12),
+            PARS_SHEET,
+        ),
+        _Case(
+            "H = 1, 10 random points",
+            rng.normal(size=(10, 2)),
+            rng.integers(0, 2, size=10),
+            np.array([1.0, -0.5, 0.2, 1.5, -0.3]),
+        ),
+        _Case(
+            "H = 3, 15 random points, some on the silent side of every neuron",
+            rng.normal(size=(15, 2)),
+            rng.integers(0, 2, size=15),
+            init_pars(3, seed=8),
+        ),
+        _Case(
+            "labels all 1, H = 2",
+            rng.normal(size=(6, 2)),
+            np.ones(6, dtype=np.int64),
+            np.array([1.0, -0.5, 0.2, -0.7, 1.1, -0.3, 1.5, -2.0, 0.4]),
+        ),
+        _Case(
+            "a single point, Xtest = [[1.0, 2.0]] with z = [0]", XTEST, np.array([0]), PARS_SHEET
+        ),
+        _Case(
+            "generate_data(60, half=False, seed=0) with init_pars(15, seed=0)",
+            X_circles,
+            z_circles,
+            init_pars(15, seed=0),
+        ),
+    ]
+    return _run("check_backprop_risk", risk_func, cases, _verify_backprop_risk)
+
+
+def _verify_backprop_risk(func, case, notes):
+    X, z, pars = case.args
+    names = ("risk", "grad", "theta")
+    result = _unpack(
+        _call(func, case, ["X", "z", "pars"]),
+        names,
+        hints={2: "return the predictions too: return risk, grad, theta"},
+    )
+    want = [np.asarray(w, dtype=np.float64) for w in empirical_risk(X, z, mlp, pars)]
+    risk, grad, theta = _check_shapes(
+        names,
+        result,
+        want,
+        ["a single number", "one entry per parameter", "one probability per point"],
+    )
+    H = (len(pars) - 1) // 4
+    param_names = _mlp_names(H)
+    N = X.shape[0]
+    _check_values("theta", theta, want[2], lambda idx: f"point {idx[0]}")
+    _check_values("risk", risk, want[0], None, hints=[_hint_sum(N, "risk")])
+    _check_values(
+        "grad",
+        grad,
+        want[1],
+        lambda idx: f"parameter {param_names[idx[0]]}",
+        param_names,
+        axis=0,
+        hints=[_hint_sum(N, "grad"), _hint_no_mask(X, z, pars, want[2]), _hint_rows_as_columns(H)],
+    )
+
+
+def _hint_no_mask(X, z, pars, theta):
+    """Recognise a gradient whose hidden rows skipped relu'(A)."""
+    H = (len(pars) - 1) // 4
+    X1 = np.column_stack([X, np.ones(len(X))])
+    d_f = (theta - z) / len(X)
+    unmasked = (np.outer(d_f, pars[3 * H : 4 * H])).T @ X1  # (H, 3) without relu'(A)
+
+    def hint(got, want, bad):
+        if _close(got[: 3 * H], unmasked.ravel()):
+            return (
+                "the hidden neurons' entries look as if relu'(A) were 1 everywhere: "
+                "d_A = d_R * (A > 0), so a point on a neuron's silent side adds nothing."
+            )
+        return None
+
+    return hint
+
+
+def _hint_rows_as_columns(H):
+    """Recognise the hidden neurons' entries written column by column instead of row by row."""
+
+    def hint(got, want, bad):
+        if _close(got[: 3 * H], want[: 3 * H].reshape(H, 3).T.ravel()):
+            return (
+                "the hidden neurons' entries are there but in the wrong order: pars holds "
+                "U row by row, [w_11, w_12, b_1, w_21, ...], so the gradient is d_U.ravel() "
+                "with d_U of shape (H, 3), not (3, H)."
             )
         return None
 
