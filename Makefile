@@ -1,21 +1,28 @@
 # Two commands for a fresh machine:  make book  (build the book)  and  make test  (everything).
 # Both create .venv from requirements.txt when it is missing or out of date.
+# OUT=/some/dir puts every build under /some/dir/_build instead of ./_build.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+OUT    ?= .
+BUILD  := $(OUT)/_build
+HTML   := $(BUILD)/html
 # MPLBACKEND=Agg (set on many servers) makes myst-nb drop every figure: clear it.
 JB     := env -u MPLBACKEND PYDEVD_DISABLE_FILE_VALIDATION=1 $(BIN)/jupyter-book
+# --all: rebuild every page, -W: a warning fails the build, -n: so does a broken
+# reference, --keep-going: report every problem before failing.
 JBFLAGS := --all -W -n --keep-going
+PYTEST := env -u MPLBACKEND BOOK_HTML=$(abspath $(HTML)) $(BIN)/python -m pytest -q
 
-.PHONY: help venv book student test lint unit gate browser bench serve chapter clean
+.PHONY: help venv book student test lint unit gate built browser bench serve chapter clean
 
 help:
 	@echo "make book      build the whole book into _build/html (sets up .venv first)"
-	@echo "make test      ruff, pytest, the strict book build, then the browser tests"
+	@echo "make test      ruff, pytest, the strict book build, then the built-book and browser tests"
 	@echo "make serve     serve _build/html on http://localhost:8000"
-	@echo "make chapter CH=02_relu   execute one chapter and build it alone"
+	@echo "make chapter CH=02_relu   execute one chapter and build its page alone"
 	@echo "make student   the book with solutions hidden, into _build/student"
 	@echo "make bench     speed comparisons, printed as a table"
 
@@ -28,36 +35,55 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: $(STAMP)
-	$(JB) build $(JBFLAGS) .
+	$(JB) build $(JBFLAGS) --path-output $(OUT) .
+
+# The same book for students: solutions hidden on the pages and left out of the
+# notebooks (they still execute, so the pages after them keep working).
+student: $(STAMP)
+	rm -rf $(BUILD)/student
+	$(BIN)/python book/_ext/student_config.py _config.yml $(BUILD)/student/_config.yml
+	$(JB) build $(JBFLAGS) --config $(BUILD)/student/_config.yml --path-output $(BUILD)/student .
+	@echo "Student edition: $(BUILD)/student/_build/html/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check code tests benchmarks
+	$(BIN)/ruff format --check .
 
+# Everything that does not need the built book, including running every chapter's
+# notebook in an empty folder.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(PYTEST) -m "not browser" --ignore=tests/test_built_book.py
 
-# The gate: every chapter re-executed from clean, any warning, broken reference or
-# raising cell fails it.
+# The gate: every chapter re-executed from clean; any warning, broken reference,
+# raising cell or output on stderr fails it.
 gate: $(STAMP)
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute
-	$(JB) build $(JBFLAGS) .
+	rm -rf $(HTML) $(BUILD)/.doctrees $(BUILD)/jupyter_execute
+	$(JB) build $(JBFLAGS) --path-output $(OUT) .
+
+# What the gate built: nothing loaded from another host, a notebook per chapter.
+built: $(STAMP)
+	$(PYTEST) tests/test_built_book.py
 
 browser: $(STAMP)
-	$(BIN)/python -m pytest -m browser -q
+	$(PYTEST) -m browser
 
-test: lint unit gate browser
+test: lint unit gate built browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 serve:
-	@test -f _build/html/index.html || { echo "no book yet: run 'make book' first"; exit 1; }
-	$(BIN)/python -m http.server --directory _build/html 8000
+	@test -f $(HTML)/index.html || { echo "no book yet: run 'make book' first"; exit 1; }
+	$(BIN)/python -m http.server --directory $(HTML) 8000
 
+# One chapter alone: executed (a failing cell stops it with the traceback) and built as a
+# single page. References to other chapters cannot resolve there, so it is not -W.
 chapter: $(STAMP)
 	@test -n "$(CH)" || { echo "usage: make chapter CH=02_relu"; exit 2; }
-	$(JB) build book/$(CH).md
+	@test -f book/$(CH).md || { echo "no chapter book/$(CH).md"; exit 2; }
+	$(JB) build --path-output $(OUT) book/$(CH).md
+	@echo "(Warnings about other chapters' documents and equations are expected: they are not in a one-page build.)"
+	@echo "Chapter page: $$(ls -d $(BUILD)/_page/*$(CH)/html)/$(CH).html"
 
 clean:
 	rm -rf _build book/_build
