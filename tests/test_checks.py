@@ -26,10 +26,13 @@ from mlp_by_hand import (
 )
 from mlp_by_hand.checks import (
     check_empirical_risk,
+    check_forward_pass,
+    check_from_sklearn,
     check_linear,
     check_loss,
     check_mlp,
     check_multilayer_perceptron,
+    check_prediction,
     check_relu,
     check_sigmoid,
     check_theta_perceptron,
@@ -494,3 +497,56 @@ def test_a_caller_keyboard_interrupt_is_not_swallowed():
 
     with pytest.raises(KeyboardInterrupt):
         check_relu(my_relu)
+
+
+# --- the checks for the forward pass, a prediction by hand, and scikit-learn's arrays ---
+
+
+def test_check_forward_pass_accepts_theta_only_and_theta_with_grad(capsys):
+    assert check_forward_pass(lambda X, pars: multilayer_perceptron(X, pars)[0])
+    assert check_forward_pass(multilayer_perceptron)
+    assert "all 6 checks passed" in capsys.readouterr().out
+
+
+def test_check_forward_pass_names_the_wrong_point(capsys):
+    def one_minus(X, pars):
+        return 1 - multilayer_perceptron(X, pars)[0]
+
+    assert not check_forward_pass(one_minus)
+    out = capsys.readouterr().out
+    assert "theta[0] (point 0, x = [1, 2]): expected 0.9552123" in out
+    assert not check_forward_pass(lambda X, pars: multilayer_perceptron(X, pars)[0][:, None])
+    assert "theta must have shape (1,)" in capsys.readouterr().out
+
+
+def test_check_prediction(capsys):
+    probe = np.array([[-3.0, 0.0], [0.0, 0.0], [3.0, 0.0]])
+    pars = np.array([1, 0, 1, 1, 0, -1, 1, -1, -1], dtype=float)
+    right = multilayer_perceptron(probe, pars)[0].round(4)
+    assert check_prediction(right, probe, pars)
+    assert "all 3 predictions are right" in capsys.readouterr().out
+    assert not check_prediction(right + [0, 0.1, 0], probe, pars)
+    assert "1 of 3 predictions are off. At the point x = [0, 0]" in capsys.readouterr().out
+    assert not check_prediction([..., ..., ...], probe, pars)
+    assert "replace every ... with your prediction" in capsys.readouterr().out
+    assert not check_prediction([0.5, 0.5], probe, pars)
+    assert "2 prediction(s) for 3 point(s)" in capsys.readouterr().out
+
+
+def test_check_from_sklearn(capsys):
+    from mlp_by_hand.sklearn_bridge import from_sklearn
+
+    assert check_from_sklearn(from_sklearn)
+    assert "all 3 checks passed" in capsys.readouterr().out
+
+    def weights_read_row_by_row(clf):
+        return np.concatenate(
+            [clf.coefs_[0].ravel(), clf.intercepts_[0], clf.coefs_[1].ravel(), clf.intercepts_[1]]
+        )
+
+    assert not check_from_sklearn(weights_read_row_by_row)
+    out = capsys.readouterr().out
+    assert "Parameters with a wrong entry: w_12, b_1, w_21, w_22" in out
+    assert "the right numbers in the wrong order" in out
+    assert not check_from_sklearn(lambda clf: clf.coefs_[0])
+    assert "pars must have shape (9,)" in capsys.readouterr().out

@@ -49,10 +49,13 @@ __all__ = [
     "RTOL",
     "check_backprop_risk",
     "check_empirical_risk",
+    "check_forward_pass",
+    "check_from_sklearn",
     "check_linear",
     "check_loss",
     "check_mlp",
     "check_multilayer_perceptron",
+    "check_prediction",
     "check_relu",
     "check_sigmoid",
     "check_theta_perceptron",
@@ -745,6 +748,81 @@ def check_multilayer_perceptron(theta_func):
     )
 
 
+def check_forward_pass(forward_func):
+    """Check a student's forward pass of the 2-2-1 network: theta only (the sheet's step 2).
+
+    Parameters
+    ----------
+    forward_func : callable
+        ``forward_func(X, pars) -> theta`` for X of shape (N, 2) and the nine
+        parameters: theta of shape (N,). A function that already returns
+        ``(theta, grad)`` is accepted too; only theta is checked.
+
+    Returns
+    -------
+    bool
+        True if every check passed. The verdict is printed.
+    """
+    cases = _network_cases(np.random.default_rng(6))
+    return _run("check_forward_pass", forward_func, cases, _verify_forward_pass)
+
+
+def _verify_forward_pass(func, case, notes):
+    X, pars = case.args
+    want = multilayer_perceptron(X, pars)[0]
+    result = _call(func, case, ["X", "pars"])
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        result = result[0]  # (theta, grad): the later version of the same function
+    (theta,) = _check_shapes(["theta"], [result], [want], ["one probability per point"])
+    _check_values(
+        "theta", theta, want, _at_point(X), hints=[_hint_one_minus, _hint_layout(X, pars)]
+    )
+
+
+def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=1e-3):
+    """Check numbers worked out by hand: theta at the points X for the parameters pars.
+
+    Parameters
+    ----------
+    my_theta : array_like of shape (N,)
+        Your predictions, one per point.
+    X : ndarray of shape (N, 2)
+    pars : ndarray of shape (P,)
+    theta_func : callable
+        The network the predictions are for; `multilayer_perceptron` by default.
+    atol : float
+        How close counts as right: by hand, three decimals are plenty.
+
+    Returns
+    -------
+    bool
+        True if every prediction is within `atol`. The verdict is printed.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    want = theta_func(X, np.asarray(pars, dtype=np.float64))[0]
+    try:
+        mine = np.asarray(my_theta, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        print(
+            "check_prediction: my_theta must hold one number per point; "
+            f"replace every ... with your prediction (got {my_theta!r})."
+        )
+        return False
+    if mine.shape != want.shape:
+        print(f"check_prediction: you gave {mine.size} prediction(s) for {want.size} point(s).")
+        return False
+    wrong = np.flatnonzero(~(np.abs(mine - want) <= atol))
+    if wrong.size:
+        i = wrong[0]
+        print(
+            f"check_prediction: {wrong.size} of {want.size} predictions are off. At the point "
+            f"x = {_vec(X[i])} you predicted {_num(mine[i])}; theta there is {_num(want[i])}."
+        )
+        return False
+    print(f"check_prediction: all {want.size} predictions are right (to {atol:g}).")
+    return True
+
+
 def check_mlp(theta_func):
     """Check a student's network with H hidden neurons against the package's `mlp`.
 
@@ -1220,3 +1298,67 @@ def _hint_rows_as_columns(H):
         return None
 
     return hint
+
+
+# --- chapter 9: reading scikit-learn's arrays --------------------------------------
+
+
+def check_from_sklearn(from_sklearn_func):
+    """Check a student's mapping from a fitted MLPClassifier to our flat parameters.
+
+    Parameters
+    ----------
+    from_sklearn_func : callable
+        ``from_sklearn_func(clf) -> pars`` for a fitted one-hidden-layer ReLU
+        `MLPClassifier` with H hidden neurons: pars of shape (4H+1,) in the layout
+        ``[w_11, w_12, b_1, ..., w_H1, w_H2, b_H, v_1, ..., v_H, c]``.
+
+    Returns
+    -------
+    bool
+        True if every check passed. The verdict is printed.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from .sklearn_bridge import from_sklearn
+
+    X, z = generate_data(200, seed=3)
+    fitted = []
+    for H, seed in [(2, 2), (2, 7), (3, 4)]:
+        clf = MLPClassifier(hidden_layer_sizes=(H,), solver="lbfgs", max_iter=50, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, z)
+        fitted.append(_Case(f"an MLPClassifier with H = {H} (random_state={seed})", clf))
+
+    def verify(func, case, notes):
+        (clf,) = case.args
+        want = from_sklearn(clf)
+        H = (want.shape[0] - 1) // 4
+        names = PARAMETER_NAMES if H == 2 else _mlp_names(H)
+        result = _call(func, case, ["clf"])
+        (pars,) = _check_shapes(["pars"], [result], [want], ["4H+1 numbers"])
+        _check_values(
+            "pars",
+            pars,
+            want,
+            _at_parameter(names),
+            names,
+            axis=0,
+            hints=[_hint_same_numbers_other_order],
+        )
+
+    return _run("check_from_sklearn", from_sklearn_func, fitted, verify)
+
+
+def _hint_same_numbers_other_order(got, want, bad):
+    if got.shape == want.shape and _close(np.sort(got), np.sort(want)):
+        return (
+            "you have all the right numbers in the wrong order. coefs_[0] is (2, H): "
+            "column h holds hidden neuron h's two weights, and its bias is intercepts_[0][h]; "
+            "pars lists each hidden neuron's [w_h1, w_h2, b_h] in turn, then v, then c."
+        )
+    return None
