@@ -4,7 +4,6 @@ Oracles: numpy itself, instrumented to count the multiplications it performs, an
 tracemalloc's record of the memory the calls really allocate.
 """
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -140,11 +139,11 @@ def test_costs_refuse_bad_sizes(bad):
             cost(10, bad)
 
 
-def test_measure_sees_an_allocation_and_counts_no_waiting():
+def test_measure_sees_an_allocation():
+    # (Processor time also counts other threads, such as BLAS workers still spinning
+    # after a matrix product, so how long a sleep "costs" is not tested here.)
     result = measure(lambda: np.ones(1_000_000), repeat=2)
     assert 8_000_000 <= result.peak_bytes < 8_000_000 + 10_000
-    # Processor time: a call that only waits costs (almost) nothing.
-    assert measure(time.sleep, 0.02, repeat=2, min_time=0).seconds < 0.005
 
 
 def test_measure_times_more_work_as_longer():
