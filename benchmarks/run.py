@@ -261,7 +261,7 @@ def crossover_table(quick):
         )
     print(
         f"  learn_many batches at most BATCH_BUDGET = {restarts.BATCH_BUDGET} numbers "
-        f"(K*N*H) at once, and trains one run at a time beyond that"
+        f"(K*N*H) at once, and splits a larger batch into equal chunks under that"
     )
 
 

@@ -12,13 +12,20 @@ import numpy as np
 from ._validate import as_mlp_pars, trusted
 from .n_neurons import mlp
 from .network import multilayer_perceptron
-from .perceptron import sigmoid
-from .training import _check_lr, _check_nsteps, _unpack_data, learn
+from .training import _check_lr, _check_nsteps, _unpack_data, loss
 
 #: Largest K * N * H (numbers in one batched (K, H, N) array) that `learn_many` lets
-#: a batch grow to. Beyond it each array spills out of the processor's cache and the
-#: batch stops paying; `make bench` measures where that happens.
-BATCH_BUDGET = 2**17
+#: a batch grow to. Beyond it the step's arrays no longer fit in the processor's
+#: cache and the batch stops paying; `make bench` measures where that happens.
+BATCH_BUDGET = 2**16
+
+#: Beyond this |f| `loss` may clip a probability (-log(EPS) = 36.04), and a step then
+#: computes d risk / d f the way `learn` does; below it, theta - z is the same number.
+SATURATED = 35.0
+THETA_LOW, THETA_HIGH = 1 / (1 + np.exp(SATURATED)), 1 / (1 + np.exp(-SATURATED))
+
+#: How often (in steps) a batch looks for runs whose parameters overflowed.
+CHECK_EVERY = 1000
 
 
 def learn_many(data, pars_batch, theta_func=multilayer_perceptron, nsteps=15000, lr=0.01):
@@ -29,11 +36,15 @@ def learn_many(data, pars_batch, theta_func=multilayer_perceptron, nsteps=15000,
     data : tuple (X, z)
         X of shape (N, 2), labels z of shape (N,).
     pars_batch : ndarray of shape (K, P)
-        One starting vector per row; P = 4H+1 (9 for the sheet's network).
+        One starting vector per row; P = 4H+1 (9 for the sheet's network). Not
+        modified.
     theta_func : {multilayer_perceptron, mlp}
-        The network, as for `learn`. Both are the same 2-H-1 network here.
+        The network, as for `learn`. Both are the same 2-H-1 network here;
+        `multilayer_perceptron` insists on P = 9.
     nsteps : int
+        Full-batch gradient steps per run (0 returns a copy of `pars_batch`).
     lr : float
+        The learning rate, > 0.
 
     Returns
     -------
@@ -43,15 +54,24 @@ def learn_many(data, pars_batch, theta_func=multilayer_perceptron, nsteps=15000,
 
     Raises
     ------
+    ValueError
+        If `pars_batch` is not a (K, P) array of finite numbers with P = 4H+1, or
+        `theta_func` is not one of the package's two networks.
     FloatingPointError
-        If any run diverges; the message lists which.
+        If any run diverges; the message lists which rows.
 
     Notes
     -----
-    The runs are split into chunks of at most ``BATCH_BUDGET / (N H)`` runs (at least
-    one), each chunk trained as one batch with the backward pass of
-    `mlp_by_hand.backprop`. For large N * H a chunk holds a single run, and that is
-    plain ``learn(..., method="backprop")``.
+    The runs are split into equal chunks of at most ``BATCH_BUDGET / (N H)`` runs
+    (at least one), each chunk trained as one batch (`_descend_batch`). Larger chunks
+    would make every array of a step spill out of the processor's cache, and a chunk
+    that large is slower per run than two smaller ones. Even a chunk of one run beats
+    ``learn(..., method="backprop")``, which also computes the risk at every step.
+
+    The backward pass starts from ``theta - z`` (as `backprop_risk` does). `learn`'s
+    default, the sheet's Jacobian path, clips the loss at a confident wrong answer
+    (theta within 2.2e-16 of the wrong label); only a run that gets there would
+    differ from `learn` by more than rounding.
     """
     if theta_func not in (mlp, multilayer_perceptron):
         name = getattr(theta_func, "__name__", repr(theta_func))
@@ -59,71 +79,160 @@ def learn_many(data, pars_batch, theta_func=multilayer_perceptron, nsteps=15000,
     X, z = _unpack_data(data)
     nsteps = _check_nsteps(nsteps)
     lr = _check_lr(lr)
-    pars_batch = np.array(pars_batch, dtype=np.float64)  # a copy, trained in place
-    if pars_batch.ndim != 2:
+    try:
+        pars_batch = np.array(pars_batch, dtype=np.float64)  # a copy: the caller's is left alone
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"pars_batch must be a (K, P) array of numbers: {err}") from None
+    if pars_batch.ndim != 2 or pars_batch.shape[0] == 0:
         raise ValueError(
-            f"pars_batch must have shape (K, P): one parameter vector per row; "
+            f"pars_batch must have shape (K, P) with K >= 1: one parameter vector per row; "
             f"got shape {pars_batch.shape}"
         )
-    for k, pars in enumerate(pars_batch):
-        as_mlp_pars(pars, name=f"pars_batch[{k}]")
     if theta_func is multilayer_perceptron and pars_batch.shape[1] != 9:
         raise ValueError(
             f"multilayer_perceptron takes 9 parameters; pars_batch has shape {pars_batch.shape}"
         )
+    for k, pars in enumerate(pars_batch):
+        as_mlp_pars(pars, name=f"pars_batch[{k}]")  # length 4H+1 and finite, or a clear error
 
     K, P = pars_batch.shape
     H = (P - 1) // 4
-    chunk = max(1, BATCH_BUDGET // (X.shape[0] * H))
-    if chunk == 1:
-        return np.stack([learn(data, p, mlp, nsteps, lr, method="backprop") for p in pars_batch])
-    for start in range(0, K, chunk):
-        runs = slice(start, min(K, start + chunk))
-        pars_batch[runs] = _descend_batch(X, z, pars_batch[runs], nsteps, lr, first=start)
+    largest = max(1, BATCH_BUDGET // (X.shape[0] * H))  # runs per chunk at most
+    n_chunks = -(-K // largest)  # ceil(K / largest)
+    for runs in np.array_split(np.arange(K), n_chunks):  # chunks of equal size, +-1
+        pars_batch[runs] = _descend_batch(X, z, pars_batch[runs], nsteps, lr, first=runs[0])
     return pars_batch
 
 
 def _descend_batch(X, z, pars, nsteps, lr, first=0):
-    """Gradient descent on a (K, P) batch, all K runs in every array operation."""
+    """Gradient descent on K runs at once, each step the backward pass of `backprop_risk`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+    pars : ndarray of shape (K, 4H+1)
+        The starting vectors, one per row; not modified.
+    nsteps : int
+    lr : float
+    first : int
+        The row of `pars` in the caller's batch, for error messages.
+
+    Returns
+    -------
+    ndarray of shape (K, 4H+1)
+
+    Notes
+    -----
+    Every array of `backprop_risk` gets a leading axis of length K: the (H, N) hidden
+    features of one run become a (K, H, N) array, and a product of two of them
+    becomes a stack of K matrix products (``np.matmul`` on 3-d arrays). Where the
+    matrix on one side is the same for every run (the points ``[x_1, x_2, 1]``) the
+    K runs' rows are stacked into one 2-d matrix product instead. The arrays are
+    allocated once and overwritten (``out=``) at every step: a fresh array of this
+    size would cost one more pass over memory each time. The factor v_h of the hidden
+    rows' gradient is applied after the sum over points rather than before, which
+    changes nothing but the rounding.
+
+    The derivative of the risk with respect to the output feature f of point n is
+    ``(theta_n - z_n) / N`` as long as `loss` does not clip: that needs the
+    probability of the observed label to be at least EPS = 2.2e-16, which holds
+    whenever |f| < 36. In a step where some |f| exceeds SATURATED, it is computed as
+    `learn` computes it, ``loss'(theta) * sigmoid'(f) / N`` with the clipped loss.
+    Then a point that the network is certain about, and wrong, pushes (almost) not at
+    all, in `learn_many` as in `learn`.
+    """
     N = X.shape[0]
     K, P = pars.shape
     H = (P - 1) // 4
-    X1 = np.ones((N, 3))  # [x_1, x_2, 1] per point, as in linear
+    X1 = np.ones((N, 3))  # [x_1, x_2, 1] per point, as in `linear`
     X1[:, :2] = X
-    with trusted(), np.errstate(over="ignore", invalid="ignore"):
+    X1T = np.ascontiguousarray(X1.T)
+    z = np.asarray(z, dtype=np.float64)
+    z_runs = np.tile(z, K)  # (K * N,) for `_clip_like_learn`
+
+    # The parameters of all K runs, as three arrays that the steps update in place.
+    hidden_rows = pars[:, : 3 * H].reshape(K, H, 3).copy()  # row [w_h1, w_h2, b_h]
+    v = pars[:, 3 * H : 4 * H].copy()  # (K, H)
+    c = pars[:, 4 * H].copy()  # (K,)
+
+    A = np.empty((K, H, N))  # the hidden features, then relu of them
+    d_A = np.empty((K, H, N))  # relu'(A), then d risk / d A without the factor v_h
+    d_f = np.empty((K, 1, N))  # the output feature f, then theta, then d risk / d f
+    grad_rows = np.empty((K, H, 3))
+    grad_v = np.empty((K, H, 1))
+
+    # exp(-f) overflows to inf for f < -709, and 1 / (1 + inf) = 0 is then the right
+    # sigmoid (and exp(-f) underflows harmlessly for f > 709). A diverging run turns
+    # into inf and nan, which the check below reports by run: so no warnings here.
+    with np.errstate(all="ignore"):
         for step in range(nsteps):
-            pars = pars - lr * _batch_gradient(X1, z, pars, K, H, N)
-            if step % 1000 == 999 or step == nsteps - 1:
-                _check_finite(pars, step, first)
-    return pars
+            # Forward, as in `backprop_risk`, for K runs at once.
+            np.matmul(hidden_rows.reshape(K * H, 3), X1T, out=A.reshape(K * H, N))
+            np.greater(A, 0.0, out=d_A)  # relu'(A): 1.0 or 0.0
+            np.maximum(A, 0.0, out=A)  # relu(A)
+            np.matmul(v[:, None, :], A, out=d_f)  # (K, 1, H) @ (K, H, N): f without c
+            d_f += c[:, None, None]
+            saturated = d_f.max() > SATURATED or d_f.min() < -SATURATED
+            np.negative(d_f, out=d_f)  # theta = 1 / (1 + exp(-f)), as `sigmoid` has it
+            np.exp(d_f, out=d_f)
+            d_f += 1.0
+            np.reciprocal(d_f, out=d_f)
+
+            # Backward. Sigmoid and cross-entropy together give theta - z, except where
+            # `loss` clips a probability (see Notes); there only its own formula agrees.
+            if saturated:
+                _clip_like_learn(d_f, z_runs)
+            else:
+                d_f -= z
+            d_f /= N
+            d_A *= d_f  # relu'(A) * d_f, broadcast over the H neurons
+            np.matmul(d_A.reshape(K * H, N), X1, out=grad_rows.reshape(K * H, 3))
+            grad_rows *= v[:, :, None]  # now d risk / d [w_h1, w_h2, b_h]
+            np.matmul(A, d_f.reshape(K, N, 1), out=grad_v)  # (K, H, N) @ (K, N, 1)
+            grad_c = d_f.reshape(K, N).sum(axis=1)
+
+            hidden_rows -= lr * grad_rows
+            v -= lr * grad_v[:, :, 0]
+            c -= lr * grad_c
+            if (step + 1) % CHECK_EVERY == 0 or step == nsteps - 1:
+                _check_finite(hidden_rows, v, c, step, first)
+
+    return np.concatenate([hidden_rows.reshape(K, 3 * H), v, c[:, None]], axis=1)
 
 
-def _batch_gradient(X1, z, pars, K, H, N):
-    """The risk gradient of K runs: `backprop_risk` with a leading axis of length K."""
-    hidden_pars = pars[:, : 3 * H].reshape(K * H, 3)  # every run's rows stacked
-    v, c = pars[:, 3 * H : 4 * H], pars[:, 4 * H]
+def _clip_like_learn(theta, z_runs):
+    """Overwrite theta with ``loss'(theta) * sigmoid'(f)``, as `learn` computes it.
 
-    A = (hidden_pars @ X1.T).reshape(K, H, N)  # one matrix product for all runs
-    active = A > 0
-    hidden = np.maximum(A, 0.0)
-    f = np.einsum("kh,khn->kn", v, hidden) + c[:, None]  # (K, N)
-    theta = sigmoid(f.ravel())[0].reshape(K, N)
+    Parameters
+    ----------
+    theta : ndarray of shape (K, 1, N)
+        C-contiguous; changed in place.
+    z_runs : ndarray of shape (K * N,)
+        The labels, repeated for each run.
 
-    d_f = (theta - z) / N  # (K, N)
-    d_A = v[:, :, None] * d_f[:, None, :] * active  # (K, H, N)
-    grad = np.empty((K, 4 * H + 1))
-    grad[:, : 3 * H] = (d_A.reshape(K * H, N) @ X1).reshape(K, 3 * H)
-    grad[:, 3 * H : 4 * H] = np.einsum("khn,kn->kh", hidden, d_f)
-    grad[:, 4 * H] = d_f.sum(axis=1)
-    return grad
+    Notes
+    -----
+    Only where |f| > SATURATED can the two formulas differ by more than rounding, so
+    only those entries go through `loss`; the rest get theta - z.
+    """
+    flat = theta.reshape(-1)  # a view: writing it writes theta
+    certain = np.flatnonzero((flat < THETA_LOW) | (flat > THETA_HIGH))
+    theta_certain = flat[certain]
+    with trusted():  # arrays made by `_descend_batch`: skip the input checks
+        _, grad_loss = loss(z_runs[certain], theta_certain)  # clipped as in `learn`
+    flat -= z_runs
+    flat[certain] = grad_loss[:, 0] * (theta_certain * (1 - theta_certain))  # times sigmoid'
 
 
-def _check_finite(pars, step, first):
-    bad = ~np.isfinite(pars).all(axis=1)
+def _check_finite(hidden_rows, v, c, step, first):
+    """Raise FloatingPointError naming every run (by its row) that has overflowed."""
+    bad = ~(np.isfinite(hidden_rows).all(axis=(1, 2)) & np.isfinite(v).all(axis=1) & np.isfinite(c))
     if bad.any():
         runs = (np.flatnonzero(bad) + first).tolist()
         raise FloatingPointError(
             f"training diverged by step {step + 1} in run(s) {runs[:10]}"
-            f"{' ...' if len(runs) > 10 else ''}: their parameters overflowed. Try a "
-            f"smaller learning rate or smaller starting parameters for those rows."
+            f"{' ...' if len(runs) > 10 else ''} (rows of pars_batch): their parameters "
+            f"overflowed. Try a smaller learning rate or smaller starting parameters for "
+            f"those rows."
         )
