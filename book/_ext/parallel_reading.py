@@ -54,16 +54,17 @@ def _balance(app, env, docnames):
     if size >= 10:
         size = int(math.sqrt(len(docnames) / nproc * 10))
     full, rest = divmod(len(docnames), size)
-    room = [size] * full + ([rest] if rest else [])
-    runs = [[] for _ in room]
-    load = [0] * len(runs)
-    # Heaviest first, each into the lightest run that still has room.
-    for doc in sorted(docnames, key=lambda d: -_work(env, d)):
-        open_runs = [i for i in range(len(runs)) if len(runs[i]) < room[i]]
-        i = min(open_runs, key=lambda i: load[i])
+    by_work = sorted(docnames, key=lambda d: _work(env, d))
+    # A short last run starts only when a process is free again: give it the lightest
+    # pages. The others get the rest, heaviest first, each into the lightest run.
+    last, by_work = by_work[:rest], by_work[rest:]
+    runs = [[] for _ in range(full)]
+    load = [0] * full
+    for doc in reversed(by_work):
+        i = min((i for i in range(full) if len(runs[i]) < size), key=lambda i: load[i])
         runs[i].append(doc)
         load[i] += _work(env, doc)
-    docnames[:] = [doc for run in runs for doc in run]
+    docnames[:] = [doc for run in runs for doc in run] + last
 
 
 def _read_done(app, env):
