@@ -192,10 +192,12 @@ def main(argv=None):
             data, start, mlp, nsteps, 0.5, method="backprop"
         ),
     }
+    timings = measure(contenders, repeats)
+    # PyTorch runs on its own, after the others: its thread pool keeps spinning for a
+    # while after each call and would slow whatever numpy code ran next.
     torch_run = torch_trainer(X, z, start, nsteps, 0.5)
     if torch_run is not None:
-        contenders["PyTorch eager autograd (CPU)"] = torch_run
-    timings = measure(contenders, repeats)
+        timings.update(measure({"PyTorch eager autograd (CPU)": torch_run}, repeats))
     report(
         f"2-15-1 network, full circles ({len(X)} points), lr 0.5",
         timings,
