@@ -550,3 +550,21 @@ def test_check_from_sklearn(capsys):
     assert "the right numbers in the wrong order" in out
     assert not check_from_sklearn(lambda clf: clf.coefs_[0])
     assert "pars must have shape (9,)" in capsys.readouterr().out
+
+
+def test_check_dead_neurons(capsys):
+    from mlp_by_hand.checks import check_dead_neurons
+    from mlp_by_hand.diagnose import dead_neurons
+
+    assert check_dead_neurons(dead_neurons)
+    assert "all 5 checks passed" in capsys.readouterr().out
+
+    def strict_inequality(X, pars):
+        H = (len(pars) - 1) // 4
+        rows = pars[: 3 * H].reshape(H, 3)
+        return np.all(X @ rows[:, :2].T + rows[:, 2] < 0, axis=0)
+
+    assert not check_dead_neurons(strict_inequality)
+    assert "<= 0, not < 0" in capsys.readouterr().out
+    assert not check_dead_neurons(lambda X, pars: np.zeros(3, dtype=bool))
+    assert "dead must have shape" in capsys.readouterr().out

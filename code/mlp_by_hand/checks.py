@@ -48,6 +48,7 @@ __all__ = [
     "ATOL",
     "RTOL",
     "check_backprop_risk",
+    "check_dead_neurons",
     "check_empirical_risk",
     "check_forward_pass",
     "check_from_sklearn",
@@ -1362,3 +1363,62 @@ def _hint_same_numbers_other_order(got, want, bad):
             "pars lists each hidden neuron's [w_h1, w_h2, b_h] in turn, then v, then c."
         )
     return None
+
+
+# --- chapter 8: reading a failure from the parameters ------------------------------
+
+
+def check_dead_neurons(dead_func):
+    """Check a student's dead-neuron detector against `mlp_by_hand.diagnose.dead_neurons`.
+
+    Parameters
+    ----------
+    dead_func : callable
+        ``dead_func(X, pars) -> dead`` for X of shape (N, 2) and pars of shape (4H+1,):
+        a boolean array of shape (H,), True for every hidden neuron whose feature is
+        <= 0 at every point of X.
+
+    Returns
+    -------
+    bool
+        True if every check passed. The verdict is printed.
+    """
+    from .diagnose import dead_neurons
+
+    rng = np.random.default_rng(8)
+    X_half, _ = generate_data(200, seed=0)
+    cases = [
+        _Case(
+            "H = 2, the sheet's start, half circles",
+            X_half,
+            np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0]),
+        ),
+        _Case(
+            "H = 2, one neuron pointing away from every point (dead)",
+            X_half,
+            np.array([0.0, -1.0, -0.5, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0]),
+        ),
+        _Case("H = 5, a random start", X_half, rng.normal(size=21)),
+        _Case("H = 1, a single point", X_half[:1], rng.normal(size=5)),
+        _Case(
+            "H = 3, features exactly 0 at every point (zero weights and biases): dead",
+            X_half,
+            np.r_[np.zeros(9), 1.0, 1.0, 1.0, 0.0],
+        ),
+    ]
+
+    def verify(func, case, notes):
+        X, pars = case.args
+        want = dead_neurons(X, pars)
+        result = _call(func, case, ["X", "pars"])
+        (got,) = _check_shapes(["dead"], [result], [want], ["one True/False per neuron"])
+        wrong = np.flatnonzero((got != 0) != want)
+        if wrong.size:
+            h = int(wrong[0])
+            raise _CheckFailedError(
+                f"hidden neuron {h + 1}: expected {bool(want[h])}, yours says {bool(got[h])}.\n"
+                "Hint: a neuron is dead when its feature w_h1 x_1 + w_h2 x_2 + b_h is <= 0 "
+                "at every point (<= 0, not < 0: relu'(0) is 0)."
+            )
+
+    return _run("check_dead_neurons", dead_func, cases, verify)
