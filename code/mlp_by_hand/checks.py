@@ -38,7 +38,8 @@ import traceback
 import numpy as np
 
 from .data import generate_data
-from .n_neurons import init_pars, mlp, unpack
+from .diagnose import hidden_features
+from .n_neurons import init_pars, mlp
 from .network import PARAMETER_NAMES, multilayer_perceptron
 from .perceptron import linear, sigmoid, theta_perceptron
 from .rectifier import relu
@@ -876,8 +877,7 @@ def _verify_network(reference):
             _at_point(X),
             hints=[_hint_one_minus, _hint_layout(X, pars)],
         )
-        W, b, _, _ = unpack(pars)
-        features = X @ W.T + b  # (N, H): a hidden neuron is off where its feature is < 0
+        features = hidden_features(X, pars)  # (N, H): a neuron is off where its feature is < 0
         _check_values(
             "grad",
             grad,

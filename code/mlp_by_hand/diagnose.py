@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import as_labels, as_mlp_pars, as_points
-from .n_neurons import mlp
+from .n_neurons import mlp, unpack
 from .training import empirical_risk
 
 #: Cosine similarity above which two hidden neurons count as coinciding.
@@ -48,10 +48,8 @@ def hidden_features(X, pars):
     ndarray of shape (N, H)
         Entry ``[n, h]`` is ``w_h1 x_n1 + w_h2 x_n2 + b_h``.
     """
-    X = as_points(X)
-    pars, H = as_mlp_pars(pars)
-    rows = pars[: 3 * H].reshape(H, 3)
-    return X @ rows[:, :2].T + rows[:, 2]
+    W, b, _, _ = unpack(pars)
+    return as_points(X) @ W.T + b
 
 
 def active_fraction(X, pars):
