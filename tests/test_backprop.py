@@ -209,6 +209,54 @@ def test_learn_backprop_gives_the_jacobian_paths_parameters(theta_func, half, pa
     assert not np.allclose(by_backprop, pars)  # it did train
 
 
+@pytest.mark.parametrize(
+    ("theta_func", "H", "half", "lr"),
+    [(multilayer_perceptron, 2, True, 0.01), (mlp, 15, False, 0.5), (mlp, 1, False, 0.3)],
+    ids=["2-2-1", "2-15-1", "2-1-1"],
+)
+def test_learn_backprop_recording_nothing_runs_descend(monkeypatch, theta_func, H, half, lr):
+    from mlp_by_hand import backprop
+
+    data = generate_data(300, half=half, seed=6)
+    pars = SHEET_INIT if H == 2 else init_pars(H, seed=3)
+    calls = []
+    descend = backprop.descend
+
+    def spy(*args):
+        calls.append(args[3])
+        return descend(*args)
+
+    monkeypatch.setattr(backprop, "descend", spy)
+    fast = learn(data, pars, theta_func, nsteps=1500, lr=lr, method="backprop")
+    assert calls == [1500]  # the preallocated loop ran, once, for the whole run
+    stepwise = learn(data, pars, theta_func, 1500, lr, history=History(), method="backprop")
+    by_jacobian = learn(data, pars, theta_func, nsteps=1500, lr=lr)
+    assert len(calls) == 1  # recording goes step by step through backprop_risk
+    np.testing.assert_allclose(fast, stepwise, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast, by_jacobian, rtol=0, atol=1e-10)
+    assert not np.allclose(fast, pars)
+
+
+def test_descend_leaves_its_input_alone_and_zero_steps_is_a_copy():
+    from mlp_by_hand.backprop import descend
+
+    X, z = generate_data(50, seed=0)
+    pars = init_pars(4, seed=0)
+    before = pars.copy()
+    out = descend(X, z, pars, 0, 0.1)
+    assert out is not pars and np.array_equal(out, before)
+    descend(X, z, pars, 10, 0.1)
+    assert np.array_equal(pars, before)
+
+
+def test_descend_names_the_step_where_the_parameters_overflow():
+    from mlp_by_hand.backprop import descend
+
+    X, z = generate_data(50, seed=0)
+    with pytest.raises(FloatingPointError, match=r"diverged at step [12]\b.*overflowed"):
+        descend(X, z, SHEET_INIT, 5, 1e300)
+
+
 def test_learn_backprop_refuses_another_theta_func():
     data = generate_data(50, seed=0)
     with pytest.raises(ValueError, match=r'method="backprop".*mlp.*theta_perceptron'):
@@ -227,11 +275,14 @@ def test_learn_refuses_an_unknown_method(method):
         learn(generate_data(20, seed=0), SHEET_INIT, multilayer_perceptron, 1, method=method)
 
 
-def test_learn_backprop_reports_divergence():
+@pytest.mark.parametrize("history", [None, History()], ids=["descend", "step-by-step"])
+def test_learn_backprop_reports_divergence(history):
     # A sane start, an absurd learning rate: the first step throws the parameters to
     # about 1e300, and the products of the second overflow.
     with pytest.raises(FloatingPointError, match=r"diverged at step [12]\b.*lr=1e\+300"):
-        learn(generate_data(50, seed=0), SHEET_INIT, mlp, nsteps=5, lr=1e300, method="backprop")
+        learn(
+            generate_data(50, seed=0), SHEET_INIT, mlp, 5, 1e300, history=history, method="backprop"
+        )
 
 
 # --- clear errors -------------------------------------------------------------------

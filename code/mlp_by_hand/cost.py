@@ -67,13 +67,13 @@ def jacobian_cost(N, H):
 
     Notes
     -----
-    Multiplications, 12NH + N in all:
+    Multiplications, 10NH + NP in all:
 
-    - forward, 3NH: the hidden features ``W @ X.T`` (2 per point and neuron) and the
-      output feature ``hidden @ v`` (1);
-    - the (N, P) Jacobian of theta, 5NH: ``sigmoid' * v`` and ``* relu'`` give
-      d theta / d A, which is multiplied by x_1 and by x_2; ``sigmoid' * hidden``
-      gives the columns of v (the columns of b and c are copies);
+    - forward, 4NH: the hidden features ``U @ X1`` with the row of ones that carries
+      the biases (3 per point and neuron) and the output feature ``v @ hidden`` (1);
+    - the (N, P) Jacobian of theta, 6NH: ``relu' * v`` and ``* sigmoid'`` give
+      d theta / d A, which is multiplied by the three rows x_1, x_2, 1 of ``X1``;
+      ``sigmoid' * hidden`` gives the columns of v (the column of c is a copy);
     - the average ``loss' @ jacobian``, N(4H + 1) = NP.
 
     Held at once: the Jacobian, NP numbers, while the hidden features, their ReLU and
@@ -81,7 +81,7 @@ def jacobian_cost(N, H):
     """
     _check_sizes(N, H)
     P = 4 * H + 1
-    return Cost(multiplications=3 * N * H + 5 * N * H + N * P, numbers=N * P + 3.125 * N * H)
+    return Cost(multiplications=4 * N * H + 6 * N * H + N * P, numbers=N * P + 3.125 * N * H)
 
 
 def backprop_cost(N, H):
@@ -98,19 +98,20 @@ def backprop_cost(N, H):
 
     Notes
     -----
-    Multiplications, 9NH in all:
+    Multiplications, 8NH in all:
 
     - forward, 4NH: the hidden features ``U @ X1`` with the row of ones that carries
       the biases (3 per point and neuron) and the output feature ``v @ hidden`` (1);
-    - backward, 5NH: ``mask * d_f`` (1), that times the three rows of ``X1`` (3), and
-      ``hidden @ d_f`` for the gradient of v (1). Scaling the (H, 3) result by v is
-      3H, which does not grow with N.
+    - backward, 4NH: ``hidden @ d_f`` for the gradient of v (1), and ``relu_grad``
+      times the three rows of ``X1`` scaled by ``d_f`` (3). Scaling those rows (3N)
+      and the (H, 3) result by v (3H) does not grow with N * H.
 
     Held at once: three (H, N) arrays (the hidden features, their ReLU, and
-    ``mask * d_f``) and the boolean mask: about 3NH numbers, whatever P is.
+    ``relu_grad``) and, while ``relu_grad`` is made, the boolean mask ``A > 0``:
+    about 3NH numbers, whatever P is.
     """
     _check_sizes(N, H)
-    return Cost(multiplications=4 * N * H + 5 * N * H, numbers=3.125 * N * H)
+    return Cost(multiplications=4 * N * H + 4 * N * H, numbers=3.125 * N * H)
 
 
 @dataclass(frozen=True)

@@ -60,38 +60,44 @@ def mlp(X, pars):
 
     Notes
     -----
-    The same chain rule as `multilayer_perceptron`, one matrix product instead of
-    one call per neuron. Writing A for the (N, H) hidden features and s for
+    The same chain rule as `multilayer_perceptron`, with matrix products instead of
+    one call per neuron. Writing A for the hidden features and s for
     sigmoid'(output feature), the gradient of theta with respect to
 
-    - ``v_h`` is ``s * relu(A[:, h])``,
+    - ``v_h`` is ``s * relu(A_h)``,
     - ``c`` is ``s``,
-    - ``[w_h1, w_h2, b_h]`` is ``s * v_h * relu'(A[:, h]) * [x_1, x_2, 1]``.
+    - ``[w_h1, w_h2, b_h]`` is ``s * v_h * relu'(A_h) * [x_1, x_2, 1]``.
+
+    With H = 2 the numbers are those of `multilayer_perceptron` up to rounding (a
+    few units in the last bit): a matrix product adds its terms in its own order.
     """
     X = as_points(X)
-    W, b, v, c = unpack(pars)
-    N, H = X.shape[0], W.shape[0]
+    pars, H = as_mlp_pars(pars)
+    N = X.shape[0]
+    U = pars[: 3 * H].reshape(H, 3)  # row h: hidden neuron h's [w_h1, w_h2, b_h]
+    v, c = pars[3 * H : 4 * H], pars[4 * H]
+    # The points as the rows x_1, x_2 and 1 of a (3, N) array, the 1 that `linear`
+    # appends: all H hidden features are then one matrix product, and X1 is also
+    # their gradient with respect to each neuron's [w_h1, w_h2, b_h].
+    X1 = np.ones((3, N))
+    X1[:2] = X.T
+    # Every array of the hidden layer is (H, N), one row per neuron, so that each
+    # step runs along rows of N numbers that lie side by side in memory. The
+    # gradient is built the same way, as (4H+1, N), and handed back transposed.
+    A = U @ X1  # (H, N) hidden features
+    hidden = np.maximum(A, 0.0)  # (H, N) relu(A)
+    theta, s = sigmoid(v @ hidden + c)  # (N,), (N, 1)
+    s = s[:, 0]  # sigmoid'(output feature), one number per point
 
-    # Every (N, H) array below is stored column by column (one hidden neuron's N
-    # values contiguous), and so is the (N, 4H+1) gradient: the elementwise products
-    # then run along whole columns, which numpy does much faster than along short
-    # rows. Computing A as (H, N) and transposing it is what gives that layout.
-    # The sums are written term by term, in the order `linear` uses, so that H = 2
-    # reproduces `multilayer_perceptron` bit for bit.
-    A = (W[:, 0:1] * X[:, 0] + W[:, 1:2] * X[:, 1] + b[:, None]).T  # (N, H) hidden features
-    active = A > 0  # (N, H) where relu' = 1
-    hidden = np.where(active, A, 0.0)  # (N, H) relu(A)
-    theta, s = sigmoid((hidden * v).sum(axis=1) + c)  # (N,), (N, 1) sigmoid'
-
-    grad = np.empty((N, 4 * H + 1), order="F")
-    grad_hidden = grad[:, : 3 * H].reshape(N, H, 3)  # a view: writing it fills grad
-    dA = (s * v) * active  # (N, H) d theta / d A
-    np.multiply(dA, X[:, 0:1], out=grad_hidden[:, :, 0])  # d theta / d w_h1
-    np.multiply(dA, X[:, 1:2], out=grad_hidden[:, :, 1])  # d theta / d w_h2
-    grad_hidden[:, :, 2] = dA  # d theta / d b_h
-    np.multiply(s, hidden, out=grad[:, 3 * H : 4 * H])  # d theta / d v_h
-    grad[:, 4 * H] = s[:, 0]  # d theta / d c
-    return theta, grad
+    grad = np.empty((4 * H + 1, N))  # row p: d theta / d pars[p] at every point
+    dA = (A > 0) * v[:, None]  # relu'(A) * v_h, with relu'(0) = 0
+    dA *= s  # (H, N) d theta / d A
+    # Row h of dA times each row of X1 gives neuron h's three rows, which lie
+    # together in grad as [w_h1, w_h2, b_h]: one product fills the first 3H rows.
+    np.multiply(dA[:, None, :], X1, out=grad[: 3 * H].reshape(H, 3, N))
+    np.multiply(s, hidden, out=grad[3 * H : 4 * H])  # d theta / d v_h
+    grad[4 * H] = s  # d theta / d c
+    return theta, grad.T  # (N, 4H+1)
 
 
 def init_pars(n_hidden, seed=None):

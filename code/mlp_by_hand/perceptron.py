@@ -37,8 +37,8 @@ def linear(X, pars):
     # the chain-rule products on it later run faster.
     grad_pars = np.ones((X.shape[0], 3), order="F")
     grad_pars[:, :2] = X
-    # Written out term by term (not X @ w) so that `mlp`, which does the same
-    # arithmetic in the same order, agrees with the 2-2-1 network to the last bit.
+    # w_1 x_1 + w_2 x_2 + b, term by term as the formula reads (chapter 7 compares
+    # this order of the additions with a matrix product's).
     out = grad_pars[:, 0] * pars[0] + grad_pars[:, 1] * pars[1] + pars[2]
     grad_x = pars[:2].reshape(1, 2)
     return out, grad_pars, grad_x

@@ -65,8 +65,7 @@ def learn_many(data, pars_batch, theta_func=multilayer_perceptron, nsteps=15000,
     The runs are split into equal chunks of at most ``BATCH_BUDGET / (N H)`` runs
     (at least one), each chunk trained as one batch (`_descend_batch`). Larger chunks
     would make every array of a step spill out of the processor's cache, and a chunk
-    that large is slower per run than two smaller ones. Even a chunk of one run beats
-    ``learn(..., method="backprop")``, which also computes the risk at every step.
+    that large is slower per run than two smaller ones (`make bench` prints where).
 
     The backward pass starts from ``theta - z`` (as `backprop_risk` does). `learn`'s
     default, the sheet's Jacobian path, clips the loss at a confident wrong answer
@@ -147,7 +146,7 @@ def _descend_batch(X, z, pars, nsteps, lr, first=0):
     H = (P - 1) // 4
     X1 = np.ones((N, 3))  # [x_1, x_2, 1] per point, as in `linear`
     X1[:, :2] = X
-    X1T = np.ascontiguousarray(X1.T)
+    X1T = np.ascontiguousarray(X1.T)  # (3, N), the rows x_1, x_2, 1
     z = np.asarray(z, dtype=np.float64)
     z_runs = np.tile(z, K)  # (K * N,) for `_clip_like_learn`
 
@@ -168,9 +167,9 @@ def _descend_batch(X, z, pars, nsteps, lr, first=0):
     with np.errstate(all="ignore"):
         for step in range(nsteps):
             # Forward, as in `backprop_risk`, for K runs at once.
-            np.matmul(hidden_rows.reshape(K * H, 3), X1T, out=A.reshape(K * H, N))
+            np.dot(hidden_rows.reshape(K * H, 3), X1T, out=A.reshape(K * H, N))
             np.greater(A, 0.0, out=d_A)  # relu'(A): 1.0 or 0.0
-            np.maximum(A, 0.0, out=A)  # relu(A)
+            A *= d_A  # relu(A)
             np.matmul(v[:, None, :], A, out=d_f)  # (K, 1, H) @ (K, H, N): f without c
             d_f += c[:, None, None]
             saturated = d_f.max() > SATURATED or d_f.min() < -SATURATED
@@ -187,7 +186,7 @@ def _descend_batch(X, z, pars, nsteps, lr, first=0):
                 d_f -= z
             d_f /= N
             d_A *= d_f  # relu'(A) * d_f, broadcast over the H neurons
-            np.matmul(d_A.reshape(K * H, N), X1, out=grad_rows.reshape(K * H, 3))
+            np.dot(d_A.reshape(K * H, N), X1, out=grad_rows.reshape(K * H, 3))
             grad_rows *= v[:, :, None]  # now d risk / d [w_h1, w_h2, b_h]
             np.matmul(A, d_f.reshape(K, N, 1), out=grad_v)  # (K, H, N) @ (K, N, 1)
             grad_c = d_f.reshape(K, N).sum(axis=1)

@@ -188,7 +188,9 @@ def learn(
         `theta_func` for the (N, P) gradient of theta and averages it with `empirical_risk`.
         "backprop" runs the network backwards (`mlp_by_hand.backprop`) and never
         forms the (N, P) matrix: same numbers, far less work; it needs `theta_func`
-        to be `mlp` or `multilayer_perceptron`.
+        to be `mlp` or `multilayer_perceptron`. With nothing to record (no
+        `history`, not `verbose`) the whole run is `backprop.descend`, which
+        allocates its arrays once and never computes the risk.
 
     Returns
     -------
@@ -217,6 +219,12 @@ def learn(
             risk, grad, _ = risk_and_grad(X, z, pars)
         except FloatingPointError as err:
             raise _diverged(0, lr, str(err)) from None
+    if method == "backprop" and history is None and not verbose:
+        if not math.isfinite(risk):
+            raise _diverged(0, lr, f"the risk is {risk}")
+        from .backprop import descend  # the same steps, with nothing to record
+
+        return descend(X, z, pars, nsteps, lr)
     with trusted(), np.errstate(over="raise", invalid="raise", divide="raise"):
         for i in range(nsteps + 1):
             if i > 0:
