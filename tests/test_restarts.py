@@ -167,10 +167,10 @@ def test_default_budget_keeps_a_chunk_small(monkeypatch, full_circles):
         return descend(X, z, pars, *args, **kwargs)
 
     monkeypatch.setattr(restarts, "_descend_batch", spy)
-    H, K = 15, 40
+    H, N = 15, full_circles[0].shape[0]
+    K = 2 * restarts.BATCH_BUDGET // (N * H) + 1  # more than two budgets' worth
     starts = np.stack([init_pars(H, seed=k) for k in range(K)])
     learn_many(full_circles, starts, mlp, nsteps=1, lr=0.5)
-    N = full_circles[0].shape[0]
     assert sum(sizes) == K and len(sizes) > 1
     assert max(sizes) * N * H <= restarts.BATCH_BUDGET
 

@@ -35,11 +35,12 @@ def linear(X, pars):
     # The gradient is [x_1, x_2, 1] for every point. order="F" stores it column by
     # column, so that each parameter's column is one contiguous run of N numbers:
     # the chain-rule products on it later run faster.
-    grad_pars = np.ones((X.shape[0], 3), order="F")
+    grad_pars = np.empty((X.shape[0], 3), order="F")
     grad_pars[:, :2] = X
-    # w_1 x_1 + w_2 x_2 + b, term by term as the formula reads (chapter 7 compares
-    # this order of the additions with a matrix product's).
-    out = grad_pars[:, 0] * pars[0] + grad_pars[:, 1] * pars[1] + pars[2]
+    grad_pars[:, 2] = 1.0
+    # The feature is linear in its parameters: each row [x_1, x_2, 1] times
+    # [w_1, w_2, b] is w_1 x_1 + w_2 x_2 + b, so one matrix-vector product gives all N.
+    out = grad_pars @ pars
     grad_x = pars[:2].reshape(1, 2)
     return out, grad_pars, grad_x
 

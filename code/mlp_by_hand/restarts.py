@@ -16,8 +16,8 @@ from .training import _check_lr, _check_nsteps, _unpack_data, loss
 
 #: Largest K * N * H (numbers in one batched (K, H, N) array) that `learn_many` lets
 #: a batch grow to. Beyond it the step's arrays no longer fit in the processor's
-#: cache and the batch stops paying; `make bench` measures where that happens.
-BATCH_BUDGET = 2**16
+#: caches and the batch stops paying; `make bench` measures where that happens.
+BATCH_BUDGET = 2**17
 
 #: Beyond this |f| `loss` may clip a probability (-log(EPS) = 36.04), and a step then
 #: computes d risk / d f the way `learn` does; below it, theta - z is the same number.
