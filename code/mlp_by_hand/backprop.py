@@ -60,15 +60,15 @@ def backprop_risk(X, z, pars):
     U = pars[: 3 * H].reshape(H, 3)  # row h: [w_h1, w_h2, b_h]
     v, c = pars[3 * H : 4 * H], pars[4 * H]
 
-    # The points as the rows x_1, x_2 and 1 of a (3, N) array, as `linear` appends a 1:
-    # all H hidden features are then one matrix product, and so is their gradient.
+    # The points as the rows x_1, x_2 and 1 of a (3, N) array (`linear`
+    # appends the same 1): all H hidden features are one matrix product.
     X1 = np.ones((3, N))
     X1[:2] = X.T
 
     # Forward, keeping what the backward pass reads.
     A = U @ X1  # (H, N) hidden features
     hidden = np.maximum(A, 0.0)  # (H, N) relu(A)
-    with trusted():  # the arrays passed on below were made here: skip re-checking them
+    with trusted():  # arrays made here: no need to check them again
         theta, _ = sigmoid(v @ hidden + c)  # (N,)
         losses, _ = loss(z, theta)  # (N,)
 
@@ -76,13 +76,12 @@ def backprop_risk(X, z, pars):
     d_f = (theta - z) / N  # (N,) the output feature (see Notes)
     d_v = hidden @ d_f  # (H,)
     d_c = d_f.sum()
-    # d_A = outer(v, d_f) * relu'(A) is (H, N), and d_U = d_A @ X1.T. But v_h is the
-    # same for every point in row h, and d_f_n the same for every neuron at point n:
-    # both factors can leave the (H, N) array. d_f scales the three rows of X1 (3N
-    # numbers), and v scales the (H, 3) result, so the one (H, N) product is relu'(A)
-    # times the scaled points.
-    relu_grad = (A > 0).astype(np.float64)  # (H, N), 1 where A > 0 (relu'(0) = 0)
-    d_U = v[:, None] * (relu_grad @ (X1 * d_f).T)  # (H, 3), rows [w_h1, w_h2, b_h]
+    # d_A = outer(v, d_f) * relu'(A) is (H, N), and d_U = d_A @ X1.T.
+    # But v_h is the same for every point, and d_f_n for every neuron:
+    # both can leave the (H, N) array. d_f scales the rows of X1 (3N
+    # numbers) and v the (H, 3) result; only relu'(A) is (H, N).
+    relu_grad = (A > 0).astype(np.float64)  # 1 where A > 0, relu'(0) = 0
+    d_U = v[:, None] * (relu_grad @ (X1 * d_f).T)  # rows [w_h1, w_h2, b_h]
     grad = np.concatenate([d_U.ravel(), d_v, [d_c]])  # the layout of pars
     return float(losses.sum()) / N, grad, theta
 
@@ -132,41 +131,46 @@ def descend(X, z, pars, nsteps, lr):
     N = X.shape[0]
     pars = np.array(pars, dtype=np.float64)  # the copy that descends
     H = (pars.shape[0] - 1) // 4
-    U = pars[: 3 * H].reshape(H, 3)  # views into pars: each update moves them too
-    v, v_c = pars[3 * H : 4 * H], pars[3 * H :]  # v, and [v_1, ..., v_H, c]
+    # Views into pars, so that each update of pars moves them too:
+    U = pars[: 3 * H].reshape(H, 3)  # rows [w_h1, w_h2, b_h]
+    v, v_c = pars[3 * H : 4 * H], pars[3 * H :]  # v, and [v, c]
 
-    X1 = np.ones((3, N))  # the points as rows x_1, x_2, 1, as in `backprop_risk`
+    # Every array a step needs, made once. Names as in `backprop_risk`.
+    X1 = np.ones((3, N))  # the points as rows x_1, x_2, 1
     X1[:2] = X.T
-    hidden1 = np.ones((H + 1, N))  # relu(A) in the first H rows; the last stays 1
+    hidden1 = np.ones((H + 1, N))  # relu(A), and a last row of ones
     hidden = hidden1[:H]
     relu_grad = np.empty((H, N))
-    f = np.empty(N)  # the output feature, then theta, then N * d risk / d f
+    f = np.empty(N)  # f, then theta, then N * d risk / d f
     scaled = np.empty((3, N))  # the rows of X1 times d_f
-    grad_rows = np.empty((3, H))  # d_U transposed, before the factor v
+    grad_rows = np.empty((3, H))  # d_U transposed, without v
     grad = np.empty_like(pars)  # N times the gradient of the risk
     grad_U, grad_v_c = grad[: 3 * H].reshape(H, 3), grad[3 * H :]
     step_size = lr / N
 
-    # exp(-f) overflows to inf for f < -709, and 1 / (1 + inf) = 0 is the right
-    # sigmoid there. Parameters that overflow are caught by the check below instead.
+    # exp(-f) overflows to inf for f < -709, and 1 / (1 + inf) = 0 is
+    # the right sigmoid there: no warnings. Parameters that overflow
+    # are caught by the check at the end of each step instead.
     with np.errstate(all="ignore"):
         for step in range(nsteps):
-            np.dot(U, X1, out=hidden)  # A, the hidden features
-            np.greater(hidden, 0.0, out=relu_grad)  # relu'(A): 1.0 where A > 0
+            np.dot(U, X1, out=hidden)  # A
+            np.greater(hidden, 0.0, out=relu_grad)  # relu'(A)
             hidden *= relu_grad  # relu(A)
-            np.dot(v_c, hidden1, out=f)  # f = v @ relu(A) + c
-            np.negative(f, out=f)  # theta = 1 / (1 + exp(-f)), as `sigmoid` has it
+            np.dot(v_c, hidden1, out=f)  # v @ relu(A) + c
+            np.negative(f, out=f)  # theta = 1 / (1 + exp(-f))
             np.exp(f, out=f)
             f += 1.0
             np.reciprocal(f, out=f)
-            f -= z  # theta - z, N times d risk / d f
+            f -= z  # theta - z
 
             np.dot(hidden1, f, out=grad_v_c)  # [v, c]
             np.multiply(X1, f, out=scaled)
-            for j in range(3):  # three matrix-vector products beat one (H, N) @ (N, 3)
+            # Three matrix-vector products: faster than one matrix
+            # product (H, N) @ (N, 3) at these sizes.
+            for j in range(3):
                 np.dot(relu_grad, scaled[j], out=grad_rows[j])
-            np.multiply(grad_rows.T, v[:, None], out=grad_U)  # rows [w_h1, w_h2, b_h]
+            np.multiply(grad_rows.T, v[:, None], out=grad_U)
             pars -= step_size * grad
-            if not math.isfinite(pars.sum()):  # one inf or nan makes the sum so
+            if not math.isfinite(pars.sum()):  # any inf or nan
                 raise _diverged(step, lr, "the parameters overflowed")
     return pars

@@ -74,26 +74,26 @@ def mlp(X, pars):
     X = as_points(X)
     pars, H = as_mlp_pars(pars)
     N = X.shape[0]
-    U = pars[: 3 * H].reshape(H, 3)  # row h: hidden neuron h's [w_h1, w_h2, b_h]
+    U = pars[: 3 * H].reshape(H, 3)  # row h: [w_h1, w_h2, b_h]
     v, c = pars[3 * H : 4 * H], pars[4 * H]
-    # The points as the rows x_1, x_2 and 1 of a (3, N) array, the 1 that `linear`
-    # appends: all H hidden features are then one matrix product, and X1 is also
-    # their gradient with respect to each neuron's [w_h1, w_h2, b_h].
+    # The points as the rows x_1, x_2 and 1 of a (3, N) array (`linear`
+    # appends the same 1): all H hidden features are one matrix product,
+    # and X1 is also their gradient with respect to [w_h1, w_h2, b_h].
     X1 = np.ones((3, N))
     X1[:2] = X.T
-    # Every array of the hidden layer is (H, N), one row per neuron, so that each
-    # step runs along rows of N numbers that lie side by side in memory. The
-    # gradient is built the same way, as (4H+1, N), and handed back transposed.
+    # Every array of the hidden layer is (H, N), one row per neuron, so
+    # that each step runs along N numbers side by side in memory. The
+    # gradient is built the same way, (4H+1, N), and returned transposed.
     A = U @ X1  # (H, N) hidden features
     hidden = np.maximum(A, 0.0)  # (H, N) relu(A)
     theta, s = sigmoid(v @ hidden + c)  # (N,), (N, 1)
     s = s[:, 0]  # sigmoid'(output feature), one number per point
 
-    grad = np.empty((4 * H + 1, N))  # row p: d theta / d pars[p] at every point
+    grad = np.empty((4 * H + 1, N))  # row p: d theta / d pars[p]
     dA = (A > 0) * v[:, None]  # relu'(A) * v_h, with relu'(0) = 0
     dA *= s  # (H, N) d theta / d A
-    # Row h of dA times each row of X1 gives neuron h's three rows, which lie
-    # together in grad as [w_h1, w_h2, b_h]: one product fills the first 3H rows.
+    # Neuron h's rows [w_h1, w_h2, b_h] lie together in grad: row h of
+    # dA times the three rows of X1 fills them, all H in one product.
     np.multiply(dA[:, None, :], X1, out=grad[: 3 * H].reshape(H, 3, N))
     np.multiply(s, hidden, out=grad[3 * H : 4 * H])  # d theta / d v_h
     grad[4 * H] = s  # d theta / d c
