@@ -3,10 +3,11 @@
 Every contender trains the same network on the same data for the same number of
 full-batch gradient steps at the same learning rate, in this one process, on this
 machine. Runs are interleaved (one of each, then again) so that a slow moment of the
-machine falls on every contender alike. Each time reported is a contender's fastest
-run: other programs on the machine can only ever slow a run down, so the fastest is
-the best estimate of the contender's own cost (as `timeit` does). The spread, slowest
-over fastest run, is printed beside it, so that a noisy machine shows. Before any
+machine falls on every contender alike. Each contender's fastest and median run are
+printed, with the speed-up computed from either: other programs on the machine can
+only ever slow a run down, so the fastest run is the best estimate of a contender's
+own cost (as `timeit` takes it), and the median shows what a typical run costs. Where
+the two ratios differ much, the machine was noisy. Before any
 time is printed, each fast path is checked to give the same parameters as the slow
 one it is compared with.
 
@@ -15,6 +16,7 @@ one it is compared with.
 """
 
 import argparse
+import statistics
 import sys
 import time
 import warnings
@@ -113,7 +115,7 @@ def torch_trainer(X, z, pars, nsteps, lr):
 
 
 def measure(contenders, repeats):
-    """Interleaved runs; returns {name: (fastest seconds, slowest / fastest, last result)}."""
+    """Interleaved runs; returns {name: (all run times in seconds, last result)}."""
     times = {name: [] for name in contenders}
     results = {}
     for _ in range(repeats):
@@ -121,18 +123,25 @@ def measure(contenders, repeats):
             start = time.perf_counter()
             results[name] = fn()
             times[name].append(time.perf_counter() - start)
-    return {name: (min(t), max(t) / min(t), results[name]) for name, t in times.items()}
+    return {name: (t, results[name]) for name, t in times.items()}
 
 
 def report(title, timings, baseline, nsteps):
+    """Each contender's fastest and median run, and both ratios to the baseline."""
     print(f"\n{title}")
-    print(f"  {'contender':<46} {'best s':>8} {'spread':>7} {'us/step':>8}  speed-up vs {baseline}")
-    base = timings[baseline][0]
-    for name, (seconds, spread, _) in timings.items():
+    print(
+        f"  {'contender':<46} {'best s':>8} {'median s':>9} {'us/step':>8} "
+        f"{'speed-up':>9} {'(medians)':>10}"
+    )
+    best = {name: min(t) for name, (t, _) in timings.items()}
+    median = {name: statistics.median(t) for name, (t, _) in timings.items()}
+    for name in timings:
         print(
-            f"  {name:<46} {seconds:>8.3f} {spread:>6.2f}x {seconds / nsteps * 1e6:>8.1f}"
-            f"  {base / seconds:>6.2f}x"
+            f"  {name:<46} {best[name]:>8.3f} {median[name]:>9.3f} "
+            f"{best[name] / nsteps * 1e6:>8.1f} {best[baseline] / best[name]:>8.2f}x "
+            f"{median[baseline] / median[name]:>9.2f}x"
         )
+    print(f"  (speed-up over: {baseline}; us/step from the fastest run)")
 
 
 def agree(a, b):
@@ -156,7 +165,7 @@ def main(argv=None):
             f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)" for i in blas
         )
     )
-    print(f"{nsteps} full-batch steps per run, best of {repeats} interleaved runs")
+    print(f"{nsteps} full-batch steps per run, {repeats} interleaved runs of each")
 
     # 1. The exercise path on the sheet's workload.
     X, z = generate_data(1000, seed=0)
