@@ -16,6 +16,7 @@ from hypothesis.extra.numpy import arrays
 
 from mlp_by_hand import (
     History,
+    backprop,
     backprop_risk,
     empirical_risk,
     generate_data,
@@ -215,12 +216,10 @@ def test_learn_backprop_gives_the_jacobian_paths_parameters(theta_func, half, pa
     ids=["2-2-1", "2-15-1", "2-1-1"],
 )
 def test_learn_backprop_recording_nothing_runs_descend(monkeypatch, theta_func, H, half, lr):
-    from mlp_by_hand import backprop
-
     data = generate_data(300, half=half, seed=6)
     pars = SHEET_INIT if H == 2 else init_pars(H, seed=3)
     calls = []
-    descend = backprop.descend
+    descend = backprop.descend  # the real one, before the spy replaces it
 
     def spy(*args):
         calls.append(args[3])
@@ -238,23 +237,19 @@ def test_learn_backprop_recording_nothing_runs_descend(monkeypatch, theta_func, 
 
 
 def test_descend_leaves_its_input_alone_and_zero_steps_is_a_copy():
-    from mlp_by_hand.backprop import descend
-
     X, z = generate_data(50, seed=0)
     pars = init_pars(4, seed=0)
     before = pars.copy()
-    out = descend(X, z, pars, 0, 0.1)
+    out = backprop.descend(X, z, pars, 0, 0.1)
     assert out is not pars and np.array_equal(out, before)
-    descend(X, z, pars, 10, 0.1)
+    backprop.descend(X, z, pars, 10, 0.1)
     assert np.array_equal(pars, before)
 
 
 def test_descend_names_the_step_where_the_parameters_overflow():
-    from mlp_by_hand.backprop import descend
-
     X, z = generate_data(50, seed=0)
     with pytest.raises(FloatingPointError, match=r"diverged at step [12]\b.*overflowed"):
-        descend(X, z, SHEET_INIT, 5, 1e300)
+        backprop.descend(X, z, SHEET_INIT, 5, 1e300)
 
 
 def test_learn_backprop_refuses_another_theta_func():
