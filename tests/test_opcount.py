@@ -1,4 +1,4 @@
-"""The counted costs of the two gradient paths against what numpy really does (chapter 10).
+"""The counted work of the two gradient paths against what numpy really does (chapter 10).
 
 Oracles: numpy itself, instrumented to count the multiplications it performs, and
 tracemalloc's record of the memory the calls really allocate.
@@ -11,11 +11,11 @@ import pytest
 
 from mlp_by_hand import backprop_risk, empirical_risk, init_pars, mlp
 from mlp_by_hand._validate import trusted
-from mlp_by_hand.cost import (
-    Cost,
-    backprop_cost,
+from mlp_by_hand.opcount import (
+    Counts,
+    backprop_counts,
     compare_paths,
-    jacobian_cost,
+    jacobian_counts,
     measure,
     measure_in_turns,
 )
@@ -91,16 +91,16 @@ def test_multiplications_are_what_numpy_performs(N, H):
     counted_pars = pars.view(Counted)
     jac = count_multiplications(empirical_risk, X, z, mlp, counted_pars)
     bp = count_multiplications(backprop_risk, X, z, counted_pars)
-    assert 0 <= jac - jacobian_cost(N, H).multiplications <= N
-    assert 0 <= bp - backprop_cost(N, H).multiplications <= 4 * N + 3 * H
+    assert 0 <= jac - jacobian_counts(N, H).multiplications <= N
+    assert 0 <= bp - backprop_counts(N, H).multiplications <= 4 * N + 3 * H
 
 
 @pytest.mark.parametrize(("N", "H"), [(1000, 4), (1000, 32), (4000, 15), (4000, 100)])
 def test_numbers_held_are_what_tracemalloc_sees(N, H):
     X, z, pars = problem(N, H)
     for func, args, cost in [
-        (empirical_risk, (X, z, mlp, pars), jacobian_cost(N, H)),
-        (backprop_risk, (X, z, pars), backprop_cost(N, H)),
+        (empirical_risk, (X, z, mlp, pars), jacobian_counts(N, H)),
+        (backprop_risk, (X, z, pars), backprop_counts(N, H)),
     ]:
         peak = measure(func, *args, repeat=1).peak_bytes
         assert peak >= 8 * cost.numbers
@@ -122,18 +122,18 @@ def test_the_backward_path_holds_no_number_per_parameter():
     assert 6.9 < per_neuron_jac < 7.4
 
 
-def test_cost_formulas_scale_with_points_and_neurons():
-    for cost in (jacobian_cost, backprop_cost):
+def test_count_formulas_scale_with_points_and_neurons():
+    for cost in (jacobian_counts, backprop_counts):
         assert cost(2000, 15).multiplications == 2 * cost(1000, 15).multiplications
         assert cost(2000, 15).numbers == 2 * cost(1000, 15).numbers
-        assert isinstance(cost(10, 2), Cost)
+        assert isinstance(cost(10, 2), Counts)
     # The Jacobian alone is N (4H + 1) numbers; the backward path holds none of it.
-    assert jacobian_cost(100, 3).numbers - backprop_cost(100, 3).numbers == 100 * 13
+    assert jacobian_counts(100, 3).numbers - backprop_counts(100, 3).numbers == 100 * 13
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.0, True, "5", None])
-def test_costs_refuse_bad_sizes(bad):
-    for cost in (jacobian_cost, backprop_cost):
+def test_counts_refuse_bad_sizes(bad):
+    for cost in (jacobian_counts, backprop_counts):
         with pytest.raises(ValueError, match="must be an int >= 1"):
             cost(bad, 3)
         with pytest.raises(ValueError, match="must be an int >= 1"):
@@ -182,7 +182,10 @@ def test_calls_take_turns():
 def test_compare_paths_measures_both_paths_on_the_same_problem():
     result = compare_paths(2000, 8, repeat=2, seed=3)
     assert set(result) == {"jacobian", "backprop"}
-    for path, cost in (("jacobian", jacobian_cost(2000, 8)), ("backprop", backprop_cost(2000, 8))):
+    for path, cost in (
+        ("jacobian", jacobian_counts(2000, 8)),
+        ("backprop", backprop_counts(2000, 8)),
+    ):
         assert result[path].seconds > 0
         assert 8 * cost.numbers <= result[path].peak_bytes <= 8 * (cost.numbers + 2000 * 40 + 8192)
     with pytest.raises(ValueError, match="must be an int >= 1"):

@@ -1,4 +1,4 @@
-"""What a gradient costs: counted by formula and measured by running (chapter 10).
+"""Operations and memory a gradient takes: counted by formula, measured by running (ch. 10).
 
 Two ways give the same gradient of the risk of the 2-H-1 network on N points:
 
@@ -7,7 +7,7 @@ Two ways give the same gradient of the risk of the 2-H-1 network on N points:
 - the backward path, ``backprop_risk(X, z, pars)``: vector-Jacobian products from the
   risk down, never forming the (N, P) matrix.
 
-`jacobian_cost` and `backprop_cost` count, step by step of the package's code, the
+`jacobian_counts` and `backprop_counts` count, step by step of the package's code, the
 multiplications and the float64 numbers held at once. Steps whose size does not grow
 with H (the sigmoid and the loss, a few operations per point) are left out: both
 paths do them alike. `measure` times a call and records its peak memory, and
@@ -29,7 +29,7 @@ from .training import empirical_risk
 
 
 @dataclass(frozen=True)
-class Cost:
+class Counts:
     """The work of one gradient evaluation.
 
     Attributes
@@ -51,8 +51,8 @@ def _check_sizes(N, H):
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")
 
 
-def jacobian_cost(N, H):
-    """The cost of ``empirical_risk(X, z, mlp, pars)`` for N points and H hidden neurons.
+def jacobian_counts(N, H):
+    """The counted work of ``empirical_risk(X, z, mlp, pars)`` for N points and H hidden neurons.
 
     Parameters
     ----------
@@ -63,7 +63,7 @@ def jacobian_cost(N, H):
 
     Returns
     -------
-    Cost
+    Counts
 
     Notes
     -----
@@ -81,11 +81,11 @@ def jacobian_cost(N, H):
     """
     _check_sizes(N, H)
     P = 4 * H + 1
-    return Cost(multiplications=4 * N * H + 6 * N * H + N * P, numbers=N * P + 3.125 * N * H)
+    return Counts(multiplications=4 * N * H + 6 * N * H + N * P, numbers=N * P + 3.125 * N * H)
 
 
-def backprop_cost(N, H):
-    """The cost of ``backprop_risk(X, z, pars)`` for N points and H hidden neurons.
+def backprop_counts(N, H):
+    """The counted work of ``backprop_risk(X, z, pars)`` for N points and H hidden neurons.
 
     Parameters
     ----------
@@ -94,7 +94,7 @@ def backprop_cost(N, H):
 
     Returns
     -------
-    Cost
+    Counts
 
     Notes
     -----
@@ -111,7 +111,7 @@ def backprop_cost(N, H):
     about 3NH numbers, whatever P is.
     """
     _check_sizes(N, H)
-    return Cost(multiplications=4 * N * H + 4 * N * H, numbers=3.125 * N * H)
+    return Counts(multiplications=4 * N * H + 4 * N * H, numbers=3.125 * N * H)
 
 
 @dataclass(frozen=True)
