@@ -29,19 +29,18 @@ def linear(X, pars):
     grad_x : ndarray of shape (1, 2)
         The gradient of the feature with respect to the point, ``[w_1, w_2]``. It is
         the same for every point, so one row serves all N: it broadcasts.
+
+    Raises
+    ------
+    ValueError
+        If X is not of shape (N, 2) or pars not of shape (3,), or either is not finite.
+    TypeError
+        If either holds something that is not a real number.
     """
-    X = as_points(X)
-    pars = as_pars(pars, 3, what=": [w_1, w_2, b]")
-    # The gradient is [x_1, x_2, 1] for every point. order="F" stores it column by
-    # column, so that each parameter's column is one contiguous run of N numbers:
-    # the chain-rule products on it later run faster.
-    grad_pars = np.empty((X.shape[0], 3), order="F")
-    grad_pars[:, :2] = X
-    grad_pars[:, 2] = 1.0
-    # The feature is linear in its parameters: each row [x_1, x_2, 1] times
-    # [w_1, w_2, b] is w_1 x_1 + w_2 x_2 + b, so one matrix-vector product gives all N.
-    out = grad_pars @ pars
-    grad_x = pars[:2].reshape(1, 2)
+    X, pars = as_points(X), as_pars(pars, 3, what=": [w_1, w_2, b]")
+    out = X @ pars[:2] + pars[2]
+    grad_pars = np.column_stack([X, np.ones(len(X))])  # row n: [x_n1, x_n2, 1]
+    grad_x = pars[:2].reshape(1, 2)  # [w_1, w_2], shared by every point
     return out, grad_pars, grad_x
 
 
@@ -51,6 +50,7 @@ def sigmoid(x):
     Parameters
     ----------
     x : ndarray of shape (N,)
+        A scalar is taken as shape (1,).
 
     Returns
     -------
@@ -60,6 +60,11 @@ def sigmoid(x):
         ``out * (1 - out)``, as a column so that it scales the rows of an (N, P)
         gradient by broadcasting.
 
+    Raises
+    ------
+    ValueError
+        If x is not a vector or holds NaN.
+
     Notes
     -----
     For x below about -709, ``exp(-x)`` overflows to inf and numpy warns. The
@@ -67,7 +72,7 @@ def sigmoid(x):
     is silenced for this one line (``sigmoid(-1000)`` is 0, ``sigmoid(1000)`` is 1).
     """
     x = as_values(x)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # exp(1000) = inf gives 1 / (1 + inf) = 0: right
         out = 1 / (1 + np.exp(-x))
     grad = out * (1 - out)
     return out, grad.reshape(-1, 1)
@@ -89,9 +94,12 @@ def theta_perceptron(X, pars):
     grad : ndarray of shape (N, 3)
         Gradient of ``theta[n]`` with respect to the three parameters: the chain rule,
         ``sigmoid'(feature) * d feature / d pars``.
+
+    Raises
+    ------
+    ValueError
+        If X is not of shape (N, 2) or pars not of shape (3,).
     """
-    X = as_points(X)
-    pars = as_pars(pars, 3, what=": [w_1, w_2, b]")
-    feature, grad_linear, _ = linear(X, pars)
-    theta, grad_sigmoid = sigmoid(feature)
-    return theta, grad_sigmoid * grad_linear
+    feature1, grad_linear1, _ = linear(X, pars)
+    activation1, grad_sigmoid1 = sigmoid(feature1)
+    return activation1, grad_sigmoid1 * grad_linear1

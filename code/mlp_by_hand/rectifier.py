@@ -11,6 +11,7 @@ def relu(x):
     Parameters
     ----------
     x : ndarray of shape (N,)
+        A scalar is taken as shape (1,).
 
     Returns
     -------
@@ -19,6 +20,11 @@ def relu(x):
     grad : ndarray of shape (N, 1)
         1.0 where ``x > 0``, 0.0 elsewhere, as a column (like `sigmoid`'s) so that
         it scales the rows of an (N, P) gradient by broadcasting.
+
+    Raises
+    ------
+    ValueError
+        If x is not a vector or holds NaN.
 
     Notes
     -----
@@ -29,5 +35,5 @@ def relu(x):
     """
     x = as_values(x)
     out = np.maximum(x, 0.0)
-    grad = np.greater(x, 0).astype(np.float64)
+    grad = (x > 0).astype(np.float64)  # relu'(0) = 0: see Notes
     return out, grad.reshape(-1, 1)
