@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mlp_by_hand import PARAMETER_NAMES, multilayer_perceptron
+from mlp_by_hand import PARAMETER_NAMES, mlp, multilayer_perceptron
 
 coords = st.floats(-3, 3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 points = st.integers(1, 12).flatmap(lambda n: arrays(np.float64, (n, 2), elements=coords))
@@ -96,3 +96,13 @@ def test_grad_is_the_derivative_away_from_relu_kinks(X, pars, central_difference
     _, grad = multilayer_perceptron(X, pars)
     numeric = central_difference(lambda p: multilayer_perceptron(X, p)[0], pars)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_agrees_with_mlp_for_two_hidden_neurons(rng):
+    # Same chain rule; mlp sums with matrix products in its own order, so the two may
+    # differ by a few units in the last place of the largest term.
+    X, pars = rng.normal(size=(50, 2)), rng.normal(size=9)
+    theta, grad = multilayer_perceptron(X, pars)
+    theta_mlp, grad_mlp = mlp(X, pars)
+    np.testing.assert_allclose(theta, theta_mlp, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(grad, grad_mlp, rtol=1e-12, atol=1e-15)
