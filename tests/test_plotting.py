@@ -69,17 +69,28 @@ def test_plot_contour_returns_axes_over_minus_five_to_five():
 
 def test_plot_contour_draws_theta_the_right_way_round():
     ax = plot_contour(ramp(5.0), np.zeros(3), colorbar=False)
-    (lines,) = contour_sets(ax)
-    np.testing.assert_allclose(lines.levels, np.linspace(0, 1, 21))
-    half = level_vertices(lines, 0.5)
+    filled, boundary = contour_sets(ax)
+    assert filled.filled and not boundary.filled
+    np.testing.assert_allclose(filled.levels, np.linspace(0, 1, 21))
+    assert filled.get_cmap().name == "cividis"  # no white band that looks like paper
+    assert list(boundary.levels) == [0.5]
+    half = level_vertices(boundary, 0.5)
     np.testing.assert_allclose(half[:, 0], 0.0, atol=1e-9)  # the line x_1 = 0 ...
     assert half[:, 1].min() == -5.0 and half[:, 1].max() == 5.0  # ... from bottom to top
     assert len(ax.figure.axes) == 1
 
 
+def test_plot_contour_shades_a_plateau_and_draws_no_boundary_where_theta_stays_above():
+    # The sheet's example: theta = 0.5 exactly on the quadrant x_1, x_2 < 0, above elsewhere.
+    ax = plot_contour(multilayer_perceptron, np.array([1, 0, 0, 0, 1, 0, 1, 1, 0.0]))
+    (filled,) = contour_sets(ax)
+    assert filled.filled
+    assert len(ax.figure.axes) == 2  # the plot and its colour bar
+
+
 def test_plot_contour_accepts_a_function_returning_theta_only():
     ax = plot_contour(lambda X, pars: ramp(5.0)(X, pars)[0], np.zeros(3), colorbar=False)
-    np.testing.assert_allclose(level_vertices(contour_sets(ax)[0], 0.5)[:, 0], 0.0, atol=1e-9)
+    np.testing.assert_allclose(level_vertices(contour_sets(ax)[1], 0.5)[:, 0], 0.0, atol=1e-9)
 
 
 def test_plot_contour_draws_into_a_given_axes():

@@ -15,11 +15,11 @@ CLASS_COLORS = ("#0072B2", "#D55E00")
 THETA_CMAP = LinearSegmentedColormap.from_list(
     "theta", [CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1]]
 )
-# Contour *lines* need a visible middle: the near-white of THETA_CMAP would vanish
-# on the white page right where theta = 0.5 matters most.
-THETA_LINE_CMAP = LinearSegmentedColormap.from_list(
-    "theta_lines", [CLASS_COLORS[0], "#8c8c8c", CLASS_COLORS[1]]
-)
+# plot_contour shades theta alone, with no data on top, in a sequential map whose
+# lightness rises evenly from 0 to 1 and which reads the same under colour blindness
+# (cividis). Unlike THETA_CMAP it has no white: a plateau at theta = 0.5 must not
+# look like empty paper.
+THETA_FILL_CMAP = "cividis"
 LEVELS = np.linspace(0, 1, 21)
 
 
@@ -58,7 +58,10 @@ def _plane(ax, lim, title):
 
 
 def plot_contour(func, pars, ax=None, lim=5.0, title=None, colorbar=True):
-    """Contour lines of ``func(X, pars)`` over the square [-lim, lim]^2 (the sheet's plot).
+    """Shaded contours of ``func(X, pars)`` over the square [-lim, lim]^2 (the sheet's plot).
+
+    Filled bands 0.05 wide show theta, so that flat regions (a plateau, a floor)
+    stand out as one band; a black line marks theta = 0.5 wherever theta crosses it.
 
     Parameters
     ----------
@@ -67,11 +70,12 @@ def plot_contour(func, pars, ax=None, lim=5.0, title=None, colorbar=True):
         is theta.
     pars : ndarray of shape (P,)
     ax : matplotlib Axes or None
-        Where to draw; a new 4 x 4 inch figure if None.
+        Where to draw; a new figure if None.
     lim : float
         Half the side of the square; the sheet uses 5.
     title : str or None
     colorbar : bool
+        Draw a colour bar for theta beside the axes.
 
     Returns
     -------
@@ -80,9 +84,13 @@ def plot_contour(func, pars, ax=None, lim=5.0, title=None, colorbar=True):
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
     grid, out = _theta_on_grid(func, pars, lim, 101)
-    lines = ax.contour(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_LINE_CMAP, vmin=0, vmax=1)
+    filled = ax.contourf(grid[0], grid[1], out, levels=LEVELS, cmap=THETA_FILL_CMAP, vmin=0, vmax=1)
+    # Only where theta really crosses 0.5: on a plateau at exactly 0.5, or with theta
+    # on one side everywhere, there is no boundary (and matplotlib would warn).
+    if out.min() < 0.5 < out.max():
+        ax.contour(grid[0], grid[1], out, levels=[0.5], colors="black", linewidths=1.5)
     if colorbar:
-        ax.figure.colorbar(lines, ax=ax, label=r"$\theta(x)$", ticks=[0, 0.25, 0.5, 0.75, 1])
+        ax.figure.colorbar(filled, ax=ax, label=r"$\theta(x)$", ticks=[0, 0.25, 0.5, 0.75, 1])
     _plane(ax, lim, title)
     return ax
 
