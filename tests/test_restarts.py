@@ -278,3 +278,46 @@ def test_input_is_not_modified(half_circles, starts_9):
 def test_accepts_nested_lists(half_circles, starts_9):
     out = learn_many(half_circles, starts_9[:2].tolist(), nsteps=50)
     np.testing.assert_array_equal(out, learn_many(half_circles, starts_9[:2], nsteps=50))
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (75, 200), (199, 200), (40, 40)])
+def test_wilson_bounds_solve_the_score_equation(k, n):
+    # The definition as the oracle: an interior bound p satisfies
+    # (k/n - p)^2 = q^2 p (1 - p) / n with q = 1.959963984540054 (95 %).
+    q = 1.959963984540054
+    low, high = restarts.wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+    for p in (low, high):
+        if 0.0 < p < 1.0:
+            residual = (k / n - p) ** 2 - q**2 * p * (1 - p) / n
+            assert abs(residual) < 1e-14  # terms of size <= 1: rounding only
+    assert (low == 0.0) == (k == 0) and (high == 1.0) == (k == n)
+
+
+def test_wilson_known_values_and_symmetry():
+    # 0 of n: the upper bound is q^2 / (n + q^2) in closed form.
+    q2 = 1.959963984540054**2
+    assert restarts.wilson_interval(0, 10)[1] == pytest.approx(q2 / (10 + q2), rel=1e-14)
+    low, high = restarts.wilson_interval(7, 20)
+    mirror_low, mirror_high = restarts.wilson_interval(13, 20)
+    assert low == pytest.approx(1 - mirror_high, rel=1e-14)
+    assert high == pytest.approx(1 - mirror_low, rel=1e-14)
+    # More runs, a narrower interval; a higher confidence, a wider one.
+    assert np.diff(restarts.wilson_interval(70, 200)) < np.diff(restarts.wilson_interval(7, 20))
+    assert np.diff(restarts.wilson_interval(7, 20, 0.99)) > np.diff(restarts.wilson_interval(7, 20))
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((1.5, 10), TypeError),
+        ((True, 10), TypeError),
+        ((11, 10), ValueError),
+        ((-1, 10), ValueError),
+        ((0, 0), ValueError),
+        ((1, 10, 1.0), ValueError),
+    ],
+)
+def test_wilson_rejects_bad_counts(args, error):
+    with pytest.raises(error):
+        restarts.wilson_interval(*args)

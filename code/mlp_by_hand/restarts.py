@@ -7,6 +7,8 @@ one batch, a hundred runs share every call, and the arithmetic, identical for ea
 run, is done on arrays a hundred times larger.
 """
 
+from statistics import NormalDist
+
 import numpy as np
 
 from ._validate import as_mlp_pars, trusted
@@ -235,3 +237,53 @@ def _check_finite(hidden_rows, v, c, step, first):
             f"overflowed. Try a smaller learning rate or smaller starting parameters for "
             f"those rows."
         )
+
+
+def wilson_interval(successes, n, confidence=0.95):
+    """The Wilson score interval for a success rate seen as `successes` out of `n` runs.
+
+    Parameters
+    ----------
+    successes : int
+        Runs that succeeded, 0 <= successes <= n.
+    n : int
+        Runs in all, n >= 1.
+    confidence : float
+        The interval's confidence level, in (0, 1); 0.95 gives the 95 % interval.
+
+    Returns
+    -------
+    low, high : float
+        The rates p in [0, 1] that a score test at this level does not reject:
+        ``(successes / n - p)**2 <= q**2 p (1 - p) / n`` with q the normal quantile
+        (1.96 for 95 %).
+
+    Raises
+    ------
+    TypeError
+        If `successes` or `n` is not an int.
+    ValueError
+        If they are out of range, or `confidence` is not in (0, 1).
+
+    Notes
+    -----
+    Chapter 8 counts how many of n random starts learn. The textbook interval
+    p_hat +- q sqrt(p_hat (1 - p_hat) / n) shrinks to a point at 0 of n or n of n
+    and leaves [0, 1] near them; the Wilson interval does neither (Wilson 1927; Brown,
+    Cai and DasGupta 2001 recommend it for counts like these).
+    """
+    for name, value in (("successes", successes), ("n", n)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    q = NormalDist().inv_cdf(0.5 + confidence / 2)
+    rate = successes / n
+    centre = (rate + q**2 / (2 * n)) / (1 + q**2 / n)
+    half_width = q / (1 + q**2 / n) * np.sqrt(rate * (1 - rate) / n + q**2 / (4 * n**2))
+    # At 0 of n and n of n the exact bounds are 0 and 1; rounding must not move them.
+    low = 0.0 if successes == 0 else max(0.0, centre - half_width)
+    high = 1.0 if successes == n else min(1.0, centre + half_width)
+    return float(low), float(high)
