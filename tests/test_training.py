@@ -363,3 +363,35 @@ def test_fifteen_neurons_learn_the_full_circles():
     assert accuracy(X_new, z_new, mlp, pars) >= 0.95
     assert history.risks[-1] < 0.5 * history.risks[0]
     assert all(b.risk < a.risk for a, b in pairwise(history.snapshots))
+
+
+# --- the package's house: imports run one way ---------------------------------------
+
+
+def _imported_modules(name):
+    import ast
+    from pathlib import Path
+
+    import mlp_by_hand
+
+    source = Path(mlp_by_hand.__file__).with_name(f"{name}.py").read_text()
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {a.name for a in node.names}
+    return found
+
+
+def test_training_uses_backprop_and_not_the_other_way():
+    assert "backprop" in _imported_modules("training")
+    assert "training" not in _imported_modules("backprop")
+    assert "training" not in _imported_modules("cross_entropy")
+    assert "backprop" not in _imported_modules("cross_entropy")
+
+
+def test_history_frames_at_chosen_steps(half_circles):
+    history = History(at=[0, 1, 3, 40, 99])  # 99 is past the end: never reached
+    learn(half_circles, SHEET_INIT, multilayer_perceptron, nsteps=40, lr=0.05, history=history)
+    assert [f.step for f in history.frames] == [0, 1, 3, 40]
+    for frame in history.frames:
+        assert frame.risk == history.risks[frame.step]

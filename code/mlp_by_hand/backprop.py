@@ -17,8 +17,9 @@ import math
 import numpy as np
 
 from ._validate import as_labels, as_mlp_pars, as_points, trusted
+from .cross_entropy import diverged as _diverged
+from .cross_entropy import loss
 from .perceptron import sigmoid
-from .training import _diverged, loss
 
 
 def backprop_risk(X, z, pars):

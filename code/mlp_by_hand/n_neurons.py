@@ -61,43 +61,30 @@ def mlp(X, pars):
     Notes
     -----
     The same chain rule as `multilayer_perceptron`, with matrix products instead of
-    one call per neuron. Writing A for the hidden features and s for
-    sigmoid'(output feature), the gradient of theta with respect to
+    one call per neuron. Writing A for the (N, H) hidden features, a_k for its column
+    k and s for sigmoid'(f), the gradient of theta with respect to
 
-    - ``v_h`` is ``s * relu(A_h)``,
+    - ``v_k`` is ``s * relu(a_k)``,
     - ``c`` is ``s``,
-    - ``[w_h1, w_h2, b_h]`` is ``s * v_h * relu'(A_h) * [x_1, x_2, 1]``.
+    - ``[w_k1, w_k2, b_k]`` is ``s * v_k * relu'(a_k) * [x_1, x_2, 1]``.
 
     With H = 2 the numbers are those of `multilayer_perceptron` up to rounding (a
     few units in the last bit): a matrix product adds its terms in its own order.
+    The code is written to be read against the equations; the fast gradient of the
+    risk is `mlp_by_hand.backprop`'s.
     """
     X = as_points(X)
-    pars, H = as_mlp_pars(pars)
-    N = X.shape[0]
-    U = pars[: 3 * H].reshape(H, 3)  # row h: [w_h1, w_h2, b_h]
-    v, c = pars[3 * H : 4 * H], pars[4 * H]
-    # The points as the rows x_1, x_2 and 1 of a (3, N) array (`linear`
-    # appends the same 1): all H hidden features are one matrix product,
-    # and X1 is also their gradient with respect to [w_h1, w_h2, b_h].
-    X1 = np.ones((3, N))
-    X1[:2] = X.T
-    # Every array of the hidden layer is (H, N), one row per neuron, so
-    # that each step runs along N numbers side by side in memory. The
-    # gradient is built the same way, (4H+1, N), and returned transposed.
-    A = U @ X1  # (H, N) hidden features
-    hidden = np.maximum(A, 0.0)  # (H, N) relu(A)
-    theta, s = sigmoid(v @ hidden + c)  # (N,), (N, 1)
-    s = s[:, 0]  # sigmoid'(output feature), one number per point
+    W, b, v, c = unpack(pars)
+    A = X @ W.T + b  # (N, H) hidden features a_nk
+    hidden = np.maximum(A, 0)  # (N, H) relu(A)
+    theta, s = sigmoid(hidden @ v + c)  # (N,) and (N, 1): s = sigma'(f)
 
-    grad = np.empty((4 * H + 1, N))  # row p: d theta / d pars[p]
-    dA = (A > 0) * v[:, None]  # relu'(A) * v_h, with relu'(0) = 0
-    dA *= s  # (H, N) d theta / d A
-    # Neuron h's rows [w_h1, w_h2, b_h] lie together in grad: row h of
-    # dA times the three rows of X1 fills them, all H in one product.
-    np.multiply(dA[:, None, :], X1, out=grad[: 3 * H].reshape(H, 3, N))
-    np.multiply(s, hidden, out=grad[3 * H : 4 * H])  # d theta / d v_h
-    grad[4 * H] = s  # d theta / d c
-    return theta, grad.T  # (N, 4H+1)
+    D = s * v * (A > 0)  # (N, H) d theta / d A = s v_k relu'(a_nk)
+    X1 = np.column_stack([X, np.ones(len(X))])  # (N, 3) rows [x_1, x_2, 1]
+    # (N, H, 3): row n, neuron k holds d theta_n / d (w_k1, w_k2, b_k)
+    grad_hidden = D[:, :, None] * X1[:, None, :]
+    grad = np.column_stack([grad_hidden.reshape(len(X), -1), s * hidden, s])
+    return theta, grad  # (N,), (N, 4H+1)
 
 
 def init_pars(n_hidden, seed=None):

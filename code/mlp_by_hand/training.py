@@ -10,50 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _validate
-from ._validate import as_labels, as_points, as_probabilities, trusted
+from . import _validate, backprop
+from ._validate import as_labels, as_points, trusted
+from .cross_entropy import EPS, loss
+from .cross_entropy import diverged as _diverged
+from .n_neurons import mlp
+from .network import multilayer_perceptron
 
-#: The smallest probability `loss` takes the logarithm of (float64's machine epsilon).
-EPS = np.finfo(np.float64).eps
-
-
-def loss(z, theta):
-    """Binary cross-entropy of each label under the predicted probability.
-
-    Parameters
-    ----------
-    z : ndarray of shape (N,)
-        Observed labels, 0 or 1.
-    theta : ndarray of shape (N,)
-        Predicted probabilities of label 1, in [0, 1].
-
-    Returns
-    -------
-    out : ndarray of shape (N,)
-        ``-log(theta)`` where z is 1 and ``-log(1 - theta)`` where z is 0.
-    grad : ndarray of shape (N, 1)
-        d out / d theta: ``-1 / theta`` where z is 1, ``1 / (1 - theta)`` where z is 0.
-
-    Notes
-    -----
-    Write p for the probability the model gives to the label it sees: theta where z
-    is 1, 1 - theta where z is 0. Then ``out = -log(p)``.
-
-    A confident wrong answer (p exactly 0) would cost -log(0) = inf. p is therefore
-    clipped from below at EPS = 2.2e-16, float64's machine epsilon (as scikit-learn
-    does), so the loss never exceeds -log(EPS) = 36.04. Value and gradient are both
-    taken at the clipped p, so they stay finite and consistent: where the clip acts
-    the gradient is ``-1 / EPS`` (or ``+1 / EPS``), the steepest push back there is.
-    Above EPS nothing changes.
-    """
-    theta = as_probabilities(theta)
-    z = as_labels(z, theta.shape[0])
-    is_one = z == 1
-    p = np.maximum(np.where(is_one, theta, 1 - theta), EPS)
-    inv = 1 / p
-    out = np.log(inv)  # -log(p), reusing 1/p which the gradient needs anyway
-    grad = np.where(is_one, -inv, inv)
-    return out, grad.reshape(-1, 1)
+__all__ = ["EPS", "History", "Snapshot", "accuracy", "empirical_risk", "learn", "loss"]
 
 
 def empirical_risk(X, z, theta_func, pars):
@@ -80,13 +44,11 @@ def empirical_risk(X, z, theta_func, pars):
         The predicted probabilities.
     """
     X = as_points(X)
-    z = as_labels(z, X.shape[0])
+    z = as_labels(z, len(X))
     theta, grad_theta = _call_theta_func(theta_func, X, pars)
     loss_val, grad_loss = loss(z, theta)
-    N = X.shape[0]
-    # (N, 1) * (N, P), then the mean over the N rows: one matrix product does both.
-    grad = (grad_loss[:, 0] @ grad_theta) / N
-    return float(loss_val.sum()) / N, grad, theta
+    grad = (grad_loss * grad_theta).mean(axis=0)  # (N, 1) * (N, P), mean over points
+    return float(loss_val.mean()), grad, theta
 
 
 def _call_theta_func(theta_func, X, pars):
@@ -152,6 +114,9 @@ class History:
     every : int
         Also keep the parameters every `every` steps in `frames` (0: never), for
         animations.
+    at : collection of int
+        Also keep the parameters at these steps in `frames` (for a film whose frames
+        are dense early, see `mlp_by_hand.plotting.film_steps`).
     frames : list of Snapshot
     """
 
@@ -159,10 +124,22 @@ class History:
     risks: list = field(default_factory=list)
     snapshots: list = field(default_factory=list)
     frames: list = field(default_factory=list)
+    at: frozenset = frozenset()
+
+    def __post_init__(self):
+        self.at = frozenset(int(step) for step in self.at)
 
 
 def learn(
-    data, pars, theta_func, nsteps=15000, lr=0.01, *, history=None, verbose=False, method="jacobian"
+    data,
+    pars,
+    theta_func,
+    nsteps=15000,
+    lr=0.01,
+    *,
+    history=None,
+    verbose=False,
+    method="jacobian",
 ):
     """Gradient descent on the empirical risk: ``pars <- pars - lr * grad``, nsteps times.
 
@@ -204,66 +181,72 @@ def learn(
         the message names the step.
     """
     X, z = _unpack_data(data)
-    nsteps = _check_nsteps(nsteps)
-    lr = _check_lr(lr)
-    pars = np.array(pars, dtype=np.float64)  # a copy: the caller's vector is left alone
-    if pars.ndim != 1:
-        raise ValueError(f"pars must be a vector of shape (P,), got shape {pars.shape}")
-    # The sheet's snapshots: before the steps 0, q, 2q, 3q (q = nsteps // 4), and the end.
-    shots = {0, nsteps} | {k * (nsteps // 4) for k in range(1, 4) if nsteps >= 4}
-    risk_and_grad = _risk_function(theta_func, method)
-
-    # Step 0 runs with every check on, so a wrong theta_func or pars fails clearly.
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        try:
-            risk, grad, _ = risk_and_grad(X, z, pars)
-        except FloatingPointError as err:
-            raise _diverged(0, lr, str(err)) from None
-    if method == "backprop" and history is None and not verbose:
-        if not math.isfinite(risk):
-            raise _diverged(0, lr, f"the risk is {risk}")
-        from .backprop import descend  # the same steps, with nothing to record
-
-        return descend(X, z, pars, nsteps, lr)
-    with trusted(), np.errstate(over="raise", invalid="raise", divide="raise"):
-        for i in range(nsteps + 1):
-            if i > 0:
-                try:
-                    risk, grad, _ = risk_and_grad(X, z, pars)
-                except FloatingPointError as err:
-                    raise _diverged(i, lr, str(err)) from None
-            if not math.isfinite(risk):
-                raise _diverged(i, lr, f"the risk is {risk}")
-            if history is not None:
-                _record(history, i, i in shots, risk, pars)
-            if verbose and i in shots:
-                _report(i, risk, pars, X, z, theta_func)
-            if i == nsteps:
-                break
-            try:
-                pars = pars - lr * grad
-            except FloatingPointError as err:
-                raise _diverged(i, lr, str(err)) from None
+    nsteps, lr = _check_nsteps(nsteps), _check_lr(lr)
+    pars = _check_start(pars)
+    risk_function = _risk_function(X, z, theta_func, method)
+    note = _recorder(history, verbose, nsteps, X, z, theta_func)
+    i = 0  # the step an overflow is reported at
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            note(0, risk_function(pars)[0], None)  # a wrong theta_func fails here
+            if method == "backprop" and history is None and not verbose:
+                # chapter 10: the same steps, nothing recorded, no risk computed
+                return backprop.descend(X, z, pars, nsteps, lr)
+            with trusted():  # inputs checked by now: skip the per-call checks
+                for i in range(nsteps):
+                    risk, grad, _ = risk_function(pars)
+                    note(i, risk, pars)
+                    pars = pars - lr * grad
+                i = nsteps
+                if history is not None or verbose:
+                    note(i, risk_function(pars)[0], pars)  # the risk after the end
+    except FloatingPointError as err:
+        raise _diverged(i, lr, str(err)) from None
     return pars
 
 
-def _risk_function(theta_func, method):
-    """``f(X, z, pars) -> (risk, grad, theta)`` for the chosen way of differentiating."""
-    if method == "jacobian":
-        return lambda X, z, pars: empirical_risk(X, z, theta_func, pars)
-    if method == "backprop":
-        from .backprop import backprop_risk
-        from .n_neurons import mlp
-        from .network import multilayer_perceptron
+def _check_start(pars):
+    pars = np.array(pars, dtype=np.float64)  # a copy: the caller's vector is left alone
+    if pars.ndim != 1:
+        raise ValueError(f"pars must be a vector of shape (P,), got shape {pars.shape}")
+    return pars
 
+
+def _risk_function(X, z, theta_func, method):
+    """``f(pars) -> (risk, grad, theta)`` for the chosen way of differentiating."""
+    if method == "jacobian":
+        return lambda pars: empirical_risk(X, z, theta_func, pars)
+    if method == "backprop":
         if theta_func not in (mlp, multilayer_perceptron):
             name = getattr(theta_func, "__name__", repr(theta_func))
             raise ValueError(
                 f'method="backprop" trains the package\'s network: theta_func must be mlp '
                 f"or multilayer_perceptron, got {name}"
             )
-        return backprop_risk
+        return lambda pars: backprop.backprop_risk(X, z, pars)
     raise ValueError(f'method must be "jacobian" or "backprop", got {method!r}')
+
+
+def _recorder(history, verbose, nsteps, X, z, theta_func):
+    """``note(i, risk, pars)``: keep what `history` asks for, draw what `verbose` asks."""
+    # The sheet's snapshots: before the steps 0, q, 2q, 3q (q = nsteps // 4), and the end.
+    shots = {0, nsteps} | {k * (nsteps // 4) for k in range(1, 4) if nsteps >= 4}
+
+    def note(i, risk, pars):
+        if not math.isfinite(risk):
+            raise FloatingPointError(f"the risk is {risk}")
+        if pars is None:  # the check before the first step records nothing
+            return
+        if history is not None:
+            history.risks.append(risk)
+            if i in shots:
+                history.snapshots.append(Snapshot(i, risk, pars.copy()))
+            if (history.every and i % history.every == 0) or i in history.at:
+                history.frames.append(Snapshot(i, risk, pars.copy()))
+        if verbose and i in shots:
+            _report(i, risk, pars, X, z, theta_func)
+
+    return note
 
 
 def _unpack_data(data):
@@ -289,21 +272,6 @@ def _check_lr(lr):
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr (the learning rate) must be a finite number > 0, got {lr}")
     return float(lr)
-
-
-def _diverged(step, lr, why):
-    return FloatingPointError(
-        f"training diverged at step {step}: {why}. The parameters grew too large to "
-        f"represent; try a smaller learning rate than lr={lr} or smaller starting parameters."
-    )
-
-
-def _record(history, i, is_snapshot, risk, pars):
-    history.risks.append(risk)
-    if is_snapshot:
-        history.snapshots.append(Snapshot(i, risk, pars.copy()))
-    if history.every and i % history.every == 0:
-        history.frames.append(Snapshot(i, risk, pars.copy()))
 
 
 def _report(i, risk, pars, X, z, theta_func):
