@@ -392,6 +392,12 @@ class _Converter:
             image = self.resolver.glue_image(key)
             yield image if image else self.resolver.glue(key, "")
             yield from self.blocks(content)
+        elif name == "include":
+            # A snippet shared by pages (book/_playground/): its text, converted in place.
+            path = Path(os.path.normpath(self.md_path.parent / argument))
+            yield from self.blocks(path.read_text(encoding="utf-8").splitlines())
+        elif name == "playground":
+            yield "*The interactive playground runs on the book's web page, not in a notebook.*"
         elif name in DROPPED:
             return
         else:
