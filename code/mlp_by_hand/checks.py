@@ -53,6 +53,7 @@ __all__ = [
     "check_empirical_risk",
     "check_forward_pass",
     "check_from_sklearn",
+    "check_learn",
     "check_linear",
     "check_loss",
     "check_mlp",
@@ -781,7 +782,7 @@ def _verify_forward_pass(func, case, notes):
     )
 
 
-def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=1e-3):
+def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=0.005):
     """Check numbers worked out by hand: theta at the points X for the parameters pars.
 
     Parameters
@@ -793,7 +794,9 @@ def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=1
     theta_func : callable
         The network the predictions are for; `multilayer_perceptron` by default.
     atol : float
-        How close counts as right: by hand, three decimals are plenty.
+        How close counts as right. The default, 0.005, accepts an answer rounded to
+        two decimals (0.27 for 0.2689); a little slack is added for the rounding of
+        the numbers themselves (0.735 is not exactly 0.735 in float64).
 
     Returns
     -------
@@ -813,7 +816,8 @@ def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=1
     if mine.shape != want.shape:
         print(f"check_prediction: you gave {mine.size} prediction(s) for {want.size} point(s).")
         return False
-    wrong = np.flatnonzero(~(np.abs(mine - want) <= atol))
+    slack = 4 * np.finfo(np.float64).eps * np.maximum(np.abs(mine), np.abs(want))
+    wrong = np.flatnonzero(~(np.abs(mine - want) <= atol + slack))
     if wrong.size:
         i = wrong[0]
         print(
@@ -885,7 +889,9 @@ def _verify_network(reference):
             _at_point(X, names),
             names,
             axis=1,
-            hints=[_hint_relu_factor(features), _hint_moved_columns(names)],
+            # A missing factor or a flipped sign first: those are the likely slips, and
+            # at the sheet's point they can make columns look moved by coincidence.
+            hints=[_hint_chain_slip(X, pars, features), _hint_moved_columns(names)],
         )
 
     return verify
@@ -928,17 +934,54 @@ def _hint_layout(X, pars):
     return hint
 
 
-def _hint_relu_factor(features):
+def _hint_chain_slip(X, pars, features):
+    """Recognise a gradient missing one factor of the chain rule, or with a flipped sign.
+
+    Builds the gradient again without v_k, without sigma'(f), without relu'(a_k) and
+    with its sign flipped, and names the slip whose result matches the wrong entries.
+    """
+    H = features.shape[1]
+    v = pars[3 * H : 4 * H]
+    theta = mlp(X, pars)[0]
+    slope = (theta * (1 - theta))[:, None]  # sigma'(f), (N, 1)
+    on = (features > 0).astype(np.float64)  # relu'(a_k), (N, H)
+    X1 = np.column_stack([X, np.ones(len(X))])  # [x_1, x_2, 1], (N, 3)
+
+    def gradient(s=slope, v=v, on=on):
+        blocks = [s * v[k] * on[:, k : k + 1] * X1 for k in range(H)]
+        return np.column_stack([*blocks, s * np.maximum(features, 0.0), s])
+
+    v_names = ", ".join(f"v_{k} for neuron {k}" for k in range(1, min(H, 2) + 1))
+    slips = [
+        (
+            lambda: gradient(v=np.ones(H)),
+            "the hidden neurons' entries lack the factor v_k = d f / d h_k "
+            f"({v_names}; grad_x[0, k - 1] of the output neuron's linear): the path "
+            "from neuron k to theta passes through f = ... + v_k h_k + ..., so every "
+            "entry of neuron k's block carries v_k.",
+        ),
+        (
+            lambda: gradient(s=np.ones_like(slope)),
+            "the wrong entries lack the factor sigma'(f) (grad_sig): every path to "
+            "theta = sigma(f) ends with the sigmoid's slope, so every block starts "
+            "with grad_sig.",
+        ),
+        (
+            lambda: gradient(on=np.ones_like(on)),
+            "the wrong entries belong to hidden neurons that are off at those points "
+            "(a_k < 0, so relu'(a_k) = 0 and the neuron's three entries must be 0). "
+            "Did you forget the relu' factor (grad_r1, grad_r2)?",
+        ),
+    ]
+
     def hint(got, want, bad):
-        rows, cols = np.nonzero(bad)
-        H = features.shape[1]
-        hidden = cols < 3 * H
-        if hidden.all() and (features[rows, cols // 3] < 0).all():
-            return (
-                "every wrong entry belongs to a hidden neuron that is off at that point "
-                "(its feature is negative, so relu' = 0 and its three entries must be 0). "
-                "Did you forget the relu' factor (grad_r1, grad_r2)?"
-            )
+        if got.shape != want.shape:
+            return None
+        if _close(got[bad], -want[bad]):
+            return "the wrong entries have the right size but the wrong sign."
+        for build, text in slips:
+            if _close(got[bad], build()[bad]):
+                return text
         return None
 
     return hint
@@ -1422,3 +1465,159 @@ def check_dead_neurons(dead_func):
             )
 
     return _run("check_dead_neurons", dead_func, cases, verify)
+
+
+# --- chapter 6: the gradient-descent loop -------------------------------------------
+
+
+def check_learn(learn_func):
+    """Check a student's gradient-descent loop against `mlp_by_hand.learn`.
+
+    Parameters
+    ----------
+    learn_func : callable
+        ``learn_func(data, pars, theta_func, nsteps, lr) -> pars`` with data a pair
+        (X of shape (N, 2), z of shape (N,)), pars of shape (P,), an int nsteps and a
+        float lr. It must return the parameters after nsteps steps
+        ``pars <- pars - lr * grad``, shape (P,), and leave its inputs alone.
+
+    Returns
+    -------
+    bool
+        True if every check passed. The verdict is printed.
+
+    Notes
+    -----
+    Your loop is run for nsteps = 0, 1, 2, ... and each result is compared with the
+    package's parameters after that many steps, so the verdict names the first step
+    at which your trajectory parts from `learn`'s, and the parameter (w_11, ..., c)
+    that differs most there. Your loop may use your own empirical risk: rounding
+    differences are accepted.
+    """
+    X_half, z_half = generate_data(40, seed=0)
+    rng = np.random.default_rng(11)
+    X_rand = rng.normal(size=(12, 2))
+    z_rand = rng.integers(0, 2, size=12)
+    cases = [
+        _Case(
+            "multilayer_perceptron on generate_data(40, seed=0), the sheet's start, lr = 0.1",
+            (X_half, z_half),
+            np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0]),
+            multilayer_perceptron,
+            6,
+            0.1,
+        ),
+        _Case(
+            "theta_perceptron on 12 random points, lr = 0.5",
+            (X_rand, z_rand),
+            np.array([0.5, -1.0, 0.3]),
+            theta_perceptron,
+            4,
+            0.5,
+        ),
+        _Case(
+            "mlp with H = 3 on generate_data(40, seed=0), lr = 0.05",
+            (X_half, z_half),
+            init_pars(3, 8),
+            mlp,
+            4,
+            0.05,
+        ),
+    ]
+    return _run("check_learn", learn_func, cases, _verify_learn)
+
+
+def _verify_learn(func, case, notes):
+    from .training import learn
+
+    (X, z), start, theta_func, max_steps, lr = case.args
+    P = len(start)
+    names = {3: NEURON_NAMES, 9: PARAMETER_NAMES}.get(P) or _mlp_names((P - 1) // 4)
+    path = [start]  # the package's trajectory: path[i] is pars after i steps
+    for _ in range(max_steps + 1):
+        path.append(learn((X, z), path[-1], theta_func, nsteps=1, lr=lr))
+    runs = [_learn_result(func, X, z, start, theta_func, n, lr) for n in range(max_steps + 1)]
+    parted = [n for n, got in enumerate(runs) if not _close(got, path[n])]
+    if parted:
+        raise _CheckFailedError(_learn_verdict(runs, path, parted[0], lr, names))
+
+
+def _learn_result(func, X, z, start, theta_func, nsteps, lr):
+    """Call the student's loop on copies; its result as a (P,) array, or a verdict."""
+    X_copy, z_copy, pars_copy = X.copy(), z.copy(), start.copy()
+    call = f"learn_func(data, pars, {theta_func.__name__}, nsteps={nsteps}, lr={lr})"
+    try:
+        with np.errstate(all="ignore"):
+            result = func((X_copy, z_copy), pars_copy, theta_func, nsteps, lr)
+    except Exception as err:  # whatever the student's code raises becomes a verdict
+        raise _CheckFailedError(f"{call}:\n{_describe_exception(err)}") from None
+    if not np.array_equal(pars_copy, start):
+        raise _CheckFailedError(
+            f"{call} changed the caller's pars in place.\n"
+            "Hint: pars -= lr * grad (or pars[...] = ...) writes into the array the caller "
+            "passed, so their starting vector is lost. Write pars = pars - lr * grad, which "
+            "makes a new array."
+        )
+    if not (np.array_equal(X_copy, X) and np.array_equal(z_copy, z)):
+        raise _CheckFailedError(f"{call} changed the data (X or z) in place.")
+    if result is None:
+        raise _CheckFailedError(
+            f"{call} returned None.\nHint: end the function with return pars, after the loop."
+        )
+    (got,) = _check_shapes(["pars"], [result], [np.asarray(start)], ["one entry per parameter"])
+    return got
+
+
+def _learn_verdict(runs, path, n, lr, names):
+    """Say at which step and in which parameter the student's run parts from learn's.
+
+    runs[i] is the student's result after i steps, path[i] learn's; they first part at
+    nsteps = n. The whole list of runs tells an off-by-one from a wrong step.
+    """
+    got, want = runs[n], path[n]
+    k = int(np.argmax(np.abs(got - want)))
+    lines = [
+        f"With nsteps = {n} your loop returns other parameters than learn"
+        + (f" (with nsteps < {n} they agree)." if n else "."),
+        f"The largest difference is in {names[k]}: expected {_num(want[k])}, "
+        f"yours is {_num(got[k])}.",
+    ]
+    later = range(max(n, 1), len(runs))
+    if all(_close(runs[i], path[0]) for i in later):
+        hint = (
+            "your loop returns the starting parameters whatever nsteps is. Assign the "
+            "step to the same name (pars = pars - lr * grad) and return pars after the loop."
+        )
+    elif all(_close(runs[i], path[i + 1]) for i in range(n, len(runs))):
+        hint = (
+            "with nsteps = i your result is learn's after i + 1 steps: your loop runs "
+            "one step too many (range(nsteps), not range(nsteps + 1))."
+        )
+    elif n and all(_close(runs[i], path[i - 1]) for i in later):
+        hint = (
+            "with nsteps = i your result is learn's after i - 1 steps: your loop runs "
+            "one step too few (range(nsteps), not range(nsteps - 1) or range(1, nsteps))."
+        )
+    elif n == 0:
+        hint = "with nsteps = 0 the loop must not run: return the starting parameters."
+    else:
+        step, yours = path[n] - path[n - 1], got - path[n - 1]  # learn's: -lr * grad
+        if _close(yours, -step):
+            hint = (
+                "your step has the right size but the wrong sign: it climbs the risk. "
+                "Gradient descent subtracts: pars = pars - lr * grad."
+            )
+        elif _close(yours, 2 * step):
+            hint = "your step is twice learn's: is the update made twice in one pass?"
+        elif _close(yours, lr * step):
+            hint = (
+                f"your step is lr = {lr} times learn's: the learning rate is applied "
+                "twice (lr * lr * grad). Multiply the gradient by lr once."
+            )
+        else:
+            hint = (
+                "the step itself differs. Check your risk's gradient with "
+                "check_empirical_risk, then that the update is pars = pars - lr * grad."
+            )
+    lines.append(f"Hint: {hint}")
+    return "\n".join(lines)
