@@ -243,6 +243,58 @@ def network_no_relu_factor(X, pars):
     return theta, np.column_stack([first, second, grad_sig * grad_f3])
 
 
+def network_no_v(X, pars):
+    """Chapter 5's "easiest slip": the factor v_k = grad_x[0, k - 1] left out."""
+    feature1, grad_f1, _ = linear(X, pars[0:3])
+    feature2, grad_f2, _ = linear(X, pars[3:6])
+    activation1, grad_r1 = relu(feature1)
+    activation2, grad_r2 = relu(feature2)
+    hidden = np.column_stack([activation1, activation2])
+    output_feature, grad_f3, grad_x = linear(hidden, pars[6:9])
+    theta, grad_sig = sigmoid(output_feature)
+    first = grad_sig * grad_r1 * grad_f1  # grad_x[0, 0] left out
+    second = grad_sig * grad_r2 * grad_f2  # grad_x[0, 1] left out
+    return theta, np.column_stack([first, second, grad_sig * grad_f3])
+
+
+def network_no_sigmoid_slope(X, pars):
+    feature1, grad_f1, _ = linear(X, pars[0:3])
+    feature2, grad_f2, _ = linear(X, pars[3:6])
+    activation1, grad_r1 = relu(feature1)
+    activation2, grad_r2 = relu(feature2)
+    hidden = np.column_stack([activation1, activation2])
+    output_feature, grad_f3, grad_x = linear(hidden, pars[6:9])
+    theta, _ = sigmoid(output_feature)
+    first = grad_x[0, 0] * grad_r1 * grad_f1  # grad_sig left out everywhere
+    second = grad_x[0, 1] * grad_r2 * grad_f2
+    return theta, np.column_stack([first, second, grad_f3])
+
+
+def network_output_block_without_slope(X, pars):
+    theta, grad = multilayer_perceptron(X, pars)
+    hidden = np.maximum(X @ pars[[0, 1, 3, 4]].reshape(2, 2).T + pars[[2, 5]], 0)
+    grad[:, 6:9] = np.column_stack([hidden, np.ones(len(X))])  # sigma'(f) left out here
+    return theta, grad
+
+
+def network_hidden_signs_flipped(X, pars):
+    theta, grad = multilayer_perceptron(X, pars)
+    grad[:, 0:6] *= -1
+    return theta, grad
+
+
+def mlp_no_v(X, pars):
+    """A loop over H hidden neurons whose blocks leave out v_k."""
+    H = (len(pars) - 1) // 4
+    v, c = pars[3 * H : 4 * H], pars[4 * H]
+    X1 = np.column_stack([X, np.ones(len(X))])
+    A = X1 @ pars[: 3 * H].reshape(H, 3).T
+    theta = 1 / (1 + np.exp(-(np.maximum(A, 0) @ v + c)))
+    s = (theta * (1 - theta))[:, None]
+    blocks = [s * (A[:, k : k + 1] > 0) * X1 for k in range(H)]  # no v[k]
+    return theta, np.column_stack([*blocks, s * np.maximum(A, 0), s])
+
+
 def network_blocks_swapped(X, pars):
     theta, grad = multilayer_perceptron(X, pars)
     return theta, grad[:, [3, 4, 5, 0, 1, 2, 6, 7, 8]]
@@ -384,6 +436,33 @@ BROKEN = [
             "forget the relu' factor",
         ],
     ),
+    (
+        check_multilayer_perceptron,
+        network_no_v,
+        [
+            "check 1 of 6 failed",
+            "the sheet's reference point",
+            "Parameters with a wrong entry: w_11, w_12, b_1, w_21, w_22, b_2.",
+            "lack the factor v_k",
+            "v_1 for neuron 1, v_2 for neuron 2",
+        ],
+    ),
+    (
+        check_multilayer_perceptron,
+        network_no_sigmoid_slope,
+        ["check 1 of 6 failed", "Parameters with a wrong entry: w_11,", "sigma'(f) (grad_sig)"],
+    ),
+    (
+        check_multilayer_perceptron,
+        network_output_block_without_slope,
+        ["check 1 of 6 failed", "wrong entry: v_1, v_2, c.", "lack the factor sigma'(f)"],
+    ),
+    (
+        check_multilayer_perceptron,
+        network_hidden_signs_flipped,
+        ["check 1 of 6 failed", "wrong entry: w_11, w_12, b_1, w_21, w_22, b_2.", "wrong sign"],
+    ),
+    (check_mlp, mlp_no_v, ["check 1 of 7 failed", "lack the factor v_k"]),
     (
         check_multilayer_perceptron,
         network_blocks_swapped,
@@ -531,6 +610,33 @@ def test_check_prediction(capsys):
     assert "replace every ... with your prediction" in capsys.readouterr().out
     assert not check_prediction([0.5, 0.5], probe, pars)
     assert "2 prediction(s) for 3 point(s)" in capsys.readouterr().out
+
+
+def test_check_prediction_accepts_two_decimals(capsys):
+    # Chapter 3's exercise: theta is 0.2689, 0.5 and 0.7311 at these three points.
+    probe = np.array([[-3.0, 0.0], [0.0, 0.0], [3.0, 0.0]])
+    pars = np.array([1, 0, 1, 1, 0, -1, 1, -1, -1], dtype=float)
+    theta = multilayer_perceptron(probe, pars)[0]
+    assert np.all(np.abs(theta - [0.27, 0.5, 0.73]) < 0.005)  # what two decimals give
+    assert check_prediction([0.27, 0.5, 0.73], probe, pars)
+    assert "all 3 predictions are right" in capsys.readouterr().out
+    assert check_prediction(np.round(theta, 2), probe, pars)
+    capsys.readouterr()
+    # One unit off in the second decimal is not a rounding of the right answer.
+    assert not check_prediction([0.26, 0.5, 0.73], probe, pars)
+    assert "predicted 0.26" in capsys.readouterr().out
+    assert not check_prediction([0.27, 0.5, 0.74], probe, pars)
+    capsys.readouterr()
+
+
+def test_check_prediction_allows_exactly_half_a_unit():
+    # Two decimals are within 0.005 of the truth; 0.735 is not exact in float64.
+    X = np.array([[0.0, 0.0]])
+    f = np.log(0.735 / (1 - 0.735))  # theta = 0.735 at the origin when c = f
+    pars = np.array([0, 0, 0, 0, 0, 0, 0, 0, f])
+    assert check_prediction([0.73], X, pars)
+    assert check_prediction([0.74], X, pars)
+    assert not check_prediction([0.7401], X, pars)
 
 
 def test_check_from_sklearn(capsys):
