@@ -35,7 +35,7 @@ def test_numerical_gradient_of_a_scalar_function():
 
 def test_central_differences_are_exact_for_quadratics():
     # The error of a central difference is h^2 f'''/6: zero for a quadratic.
-    numeric = numerical_gradient(lambda p: 3 * p**2, np.array([2.0]), h=1e-3)
+    numeric = numerical_gradient(lambda p: 3 * p**2, np.array([2.0]), eps=1e-3)
     np.testing.assert_allclose(numeric, [[12.0]], rtol=1e-9)
 
 
@@ -93,3 +93,24 @@ def test_gradient_check_catches_swapped_columns():
     _, _, err = gradient_check(swapped, rng.normal(size=(10, 2)), pars)
     assert err[:, 2:].max() < 1e-5
     assert err[:, :2].max() > 0.1
+
+
+def test_relative_error_floor_and_zeros():
+    # Both exactly zero (a silent neuron's entries): nothing to compare, error 0.
+    assert relative_error(0.0, 0.0) == 0.0
+    # Both below the floor: the absolute error divided by the floor (1e-8).
+    assert relative_error(3e-12, 1e-12) == pytest.approx(2e-4, rel=1e-12)
+    # Above the floor: divided by the larger size, whichever side it is on.
+    assert relative_error(1.0, 1.5) == pytest.approx(0.5 / 1.5, rel=1e-15)
+    assert relative_error(-2.0, 1.0) == pytest.approx(1.5, rel=1e-15)
+    assert relative_error(0.0, 0.0, floor=1.0) == 0.0
+    assert relative_error(0.5, 0.0, floor=1.0) == 0.5
+
+
+def test_a_correct_gradient_lands_in_the_fine_band():
+    # The rule of thumb of chapter 4: with eps = 1e-6, a right gradient of a smooth
+    # function is off by about 1e-10 or less; the sheet's point is such a case.
+    X = np.array([[1.0, 2.0]])
+    pars = np.arange(1, 10) / 10
+    _, _, rel_error = gradient_check(multilayer_perceptron, X, pars)
+    assert rel_error.max() < 1e-8

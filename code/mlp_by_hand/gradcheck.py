@@ -1,18 +1,19 @@
-"""Checking a hand-derived gradient against finite differences (chapter 5).
+"""Checking a hand-derived gradient against finite differences (chapters 4 and 5).
 
-Nudge one parameter by a small h in each direction and watch the output move:
+Nudge one parameter by a small step eps in each direction and watch the output move:
 
-    d f / d p_j  ~  (f(p + h e_j) - f(p - h e_j)) / (2 h)
+    d f / d p_j  ~  (f(p + eps e_j) - f(p - eps e_j)) / (2 eps)
 
-The error of this central difference shrinks like h^2, while rounding error grows like
-eps / h; h = 1e-6 balances the two for float64, leaving about 1e-10 of disagreement
-where the function is smooth. A derivation that is wrong disagrees by far more.
+The error of this central difference shrinks like eps^2, while rounding error grows
+like u / eps (u = 1.1e-16, float64's unit roundoff); eps = 1e-6 balances the two,
+leaving about 1e-10 of disagreement where the function is smooth. A derivation that
+is wrong disagrees by far more.
 """
 
 import numpy as np
 
 
-def numerical_gradient(func, pars, h=1e-6):
+def numerical_gradient(func, pars, eps=1e-6):
     """Central-difference Jacobian of a vector-valued function of the parameters.
 
     Parameters
@@ -20,8 +21,8 @@ def numerical_gradient(func, pars, h=1e-6):
     func : callable
         ``func(pars) -> ndarray of shape (N,)`` (or a scalar, treated as N = 1).
     pars : ndarray of shape (P,)
-    h : float
-        The step.
+    eps : float
+        The step, added to and subtracted from one parameter at a time.
 
     Returns
     -------
@@ -34,18 +35,27 @@ def numerical_gradient(func, pars, h=1e-6):
     columns = []
     for j in range(pars.shape[0]):
         step = np.zeros_like(pars)
-        step[j] = h
+        step[j] = eps
         plus = np.atleast_1d(np.asarray(func(pars + step), dtype=np.float64))
         minus = np.atleast_1d(np.asarray(func(pars - step), dtype=np.float64))
-        columns.append((plus - minus) / (2 * h))
+        columns.append((plus - minus) / (2 * eps))
     return np.stack(columns, axis=-1)
 
 
 def relative_error(analytic, numeric, floor=1e-8):
     """Elementwise ``|a - n| / max(|a|, |n|, floor)``.
 
-    The floor keeps entries that are both (almost) zero from dividing by nothing: there
-    the absolute error is what matters.
+    Parameters
+    ----------
+    analytic, numeric : array_like of one shape S
+    floor : float
+        The smallest denominator. Where both entries are below it in size, the
+        result is the absolute error divided by the floor; where both are exactly 0,
+        it is 0.
+
+    Returns
+    -------
+    ndarray of shape S
     """
     analytic = np.asarray(analytic, dtype=np.float64)
     numeric = np.asarray(numeric, dtype=np.float64)
@@ -53,7 +63,7 @@ def relative_error(analytic, numeric, floor=1e-8):
     return np.abs(analytic - numeric) / scale
 
 
-def gradient_check(theta_func, X, pars, h=1e-6):
+def gradient_check(theta_func, X, pars, eps=1e-6):
     """Compare ``theta_func``'s gradient with central differences, entry by entry.
 
     Parameters
@@ -62,7 +72,8 @@ def gradient_check(theta_func, X, pars, h=1e-6):
         ``theta_func(X, pars) -> (theta, grad)`` with shapes (N,) and (N, P).
     X : ndarray of shape (N, 2)
     pars : ndarray of shape (P,)
-    h : float
+    eps : float
+        The finite-difference step.
 
     Returns
     -------
@@ -75,5 +86,5 @@ def gradient_check(theta_func, X, pars, h=1e-6):
     """
     pars = np.asarray(pars, dtype=np.float64)
     _, analytic = theta_func(X, pars)
-    numeric = numerical_gradient(lambda p: theta_func(X, p)[0], pars, h)
+    numeric = numerical_gradient(lambda p: theta_func(X, p)[0], pars, eps)
     return analytic, numeric, relative_error(analytic, numeric)
