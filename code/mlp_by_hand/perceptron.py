@@ -39,8 +39,8 @@ def linear(X, pars):
     """
     X, pars = as_points(X), as_pars(pars, 3, what=": [w_1, w_2, b]")
     out = X @ pars[:2] + pars[2]
-    grad_pars = np.column_stack([X, np.ones(len(X))])  # row n: [x_n1, x_n2, 1]
-    grad_x = pars[:2].reshape(1, 2)  # [w_1, w_2], shared by every point
+    grad_pars = np.column_stack([X, np.ones(len(X))])  # [x_1, x_2, 1]
+    grad_x = pars[:2].reshape(1, 2)  # [w_1, w_2] at every point
     return out, grad_pars, grad_x
 
 
@@ -72,7 +72,7 @@ def sigmoid(x):
     is silenced for this one line (``sigmoid(-1000)`` is 0, ``sigmoid(1000)`` is 1).
     """
     x = as_values(x)
-    with np.errstate(over="ignore"):  # exp(1000) = inf gives 1 / (1 + inf) = 0: right
+    with np.errstate(over="ignore"):  # exp(1000) = inf is harmless here
         out = 1 / (1 + np.exp(-x))
     grad = out * (1 - out)
     return out, grad.reshape(-1, 1)
