@@ -6,10 +6,14 @@
   exercise sheet's code transcribed literally, our oracle for values and gradients.
 - hypothesis runs derandomized (the same examples on every run, so the suite is
   seeded like everything else), without a deadline and without an example database.
+- the header names numpy's BLAS kernel (threadpoolctl), and when
+  ``MLP_EXPECT_BLAS_KERNEL`` is set (``make portable``) the run stops unless OpenBLAS
+  really runs that kernel.
 - ``central_difference``: a finite-difference Jacobian written here, independent of
   ``mlp_by_hand.gradcheck`` (which has tests of its own).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
+from sheet import SHEET_INIT, SHEET_PARS, SHEET_X  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -66,9 +71,51 @@ def central_difference():
 
 
 @pytest.fixture
+def sheet_init():
+    """The sheet's starting vector for learning, (9,), a writable copy for this test."""
+    return SHEET_INIT.copy()
+
+
+@pytest.fixture
+def sheet_point():
+    """The sheet's reference point x = (1, 2) and nine parameters 0.1 ... 0.9.
+
+    Returns (X of shape (1, 2), pars of shape (9,)), writable copies for this test; the
+    expected values are sheet.SHEET_THETA and sheet.SHEET_GRAD.
+    """
+    return SHEET_X.copy(), SHEET_PARS.copy()
+
+
+@pytest.fixture
 def rng():
     """A fresh, seeded generator for every test."""
     return np.random.default_rng(20240607)
+
+
+def _blas():
+    """numpy's BLAS as threadpoolctl sees it: (library, kernel architecture, version)."""
+    from threadpoolctl import threadpool_info
+
+    found = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    if not found:
+        return ("unknown", "unknown", "")
+    info = found[0]
+    return (info["internal_api"], info.get("architecture") or "", info.get("version") or "")
+
+
+def pytest_report_header(config):
+    library, kernel, version = _blas()
+    asked = os.environ.get("OPENBLAS_CORETYPE", "(not set)")
+    return f"numpy BLAS: {library} {version}, kernel {kernel}; OPENBLAS_CORETYPE={asked}"
+
+
+def pytest_sessionstart(session):
+    """Under `make portable`, fail at once if OpenBLAS ignored the kernel asked for."""
+    expected = os.environ.get("MLP_EXPECT_BLAS_KERNEL")
+    if expected:
+        kernel = _blas()[1]
+        if kernel != expected:
+            raise pytest.UsageError(f"asked OpenBLAS for the {expected} kernel, it runs {kernel}")
 
 
 @pytest.fixture(autouse=True)

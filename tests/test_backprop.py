@@ -13,6 +13,7 @@ import sheet_literal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sheet import SHEET_INIT
 
 from mlp_by_hand import (
     History,
@@ -28,7 +29,6 @@ from mlp_by_hand import (
     theta_perceptron,
 )
 
-SHEET_INIT = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
 bounded = st.floats(-2, 2, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sheet import SHEET_INIT
 
 from mlp_by_hand import EPS, empirical_risk, generate_data, learn, mlp, multilayer_perceptron
 from mlp_by_hand.diagnose import (
@@ -28,7 +29,6 @@ from mlp_by_hand.diagnose import (
     neuron_similarity,
 )
 
-SHEET_INIT = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
 coords = st.floats(-3, 3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 

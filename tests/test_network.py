@@ -6,6 +6,7 @@ import sheet_literal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sheet import SHEET_PARS
 
 from mlp_by_hand import PARAMETER_NAMES, mlp, multilayer_perceptron
 
@@ -14,7 +15,6 @@ points = st.integers(1, 12).flatmap(lambda n: arrays(np.float64, (n, 2), element
 nine_pars = arrays(np.float64, (9,), elements=coords)
 
 SHEET_X = np.array([[1.0, 2.0]])
-SHEET_PARS = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
 
 
 def hidden_features(X, pars):

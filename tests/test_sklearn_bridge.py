@@ -9,6 +9,7 @@ here from the update rules that chapter 9 states.
 import numpy as np
 import pytest
 import sheet_literal
+from sheet import SHEET_INIT as SHEET_START
 from sklearn.neural_network import MLPClassifier
 
 from mlp_by_hand import History, empirical_risk, generate_data, init_pars, learn, mlp
@@ -18,8 +19,6 @@ from mlp_by_hand.sklearn_bridge import (
     sklearn_learn,
     to_sklearn,
 )
-
-SHEET_START = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
 
 
 @pytest.fixture(scope="module")

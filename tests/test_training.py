@@ -11,6 +11,7 @@ import sheet_literal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sheet import SHEET_INIT
 
 from mlp_by_hand import (
     EPS,
@@ -26,7 +27,6 @@ from mlp_by_hand import (
     theta_perceptron,
 )
 
-SHEET_INIT = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
 coords = st.floats(-2, 2, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 
