@@ -37,7 +37,8 @@ def linear(X, pars):
     TypeError
         If either holds something that is not a real number.
     """
-    X, pars = as_points(X), as_pars(pars, 3, what=": [w_1, w_2, b]")
+    X = as_points(X)
+    pars = as_pars(pars, 3, what=": [w_1, w_2, b]")
     out = X @ pars[:2] + pars[2]
     grad_pars = np.column_stack([X, np.ones(len(X))])  # [x_1, x_2, 1]
     grad_x = pars[:2].reshape(1, 2)  # [w_1, w_2] at every point
@@ -72,7 +73,7 @@ def sigmoid(x):
     is silenced for this one line (``sigmoid(-1000)`` is 0, ``sigmoid(1000)`` is 1).
     """
     x = as_values(x)
-    with np.errstate(over="ignore"):  # exp(1000) = inf is harmless here
+    with np.errstate(over="ignore"):  # exp(1000) = inf: harmless
         out = 1 / (1 + np.exp(-x))
     grad = out * (1 - out)
     return out, grad.reshape(-1, 1)
