@@ -40,7 +40,8 @@ def linear(X, pars):
     X = as_points(X)
     pars = as_pars(pars, 3, what=": [w_1, w_2, b]")
     out = X @ pars[:2] + pars[2]
-    grad_pars = np.column_stack([X, np.ones(len(X))])  # [x_1, x_2, 1]
+    # row n of grad_pars is [x_n1, x_n2, 1]
+    grad_pars = np.column_stack([X, np.ones(len(X))])
     grad_x = pars[:2].reshape(1, 2)  # [w_1, w_2] at every point
     return out, grad_pars, grad_x
 
