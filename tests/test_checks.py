@@ -28,6 +28,7 @@ from mlp_by_hand.checks import (
     check_empirical_risk,
     check_forward_pass,
     check_from_sklearn,
+    check_input_gradient,
     check_linear,
     check_loss,
     check_mlp,
@@ -637,6 +638,35 @@ def test_check_prediction_allows_exactly_half_a_unit():
     assert check_prediction([0.73], X, pars)
     assert check_prediction([0.74], X, pars)
     assert not check_prediction([0.7401], X, pars)
+
+
+def test_check_input_gradient(capsys):
+    # Chapter 4's exercise: d theta / d x at the sheet's point is sigma'(f) [0.39, 0.54].
+    X, pars = np.array([[1.0, 2.0]]), np.arange(1, 10) / 10
+    theta = multilayer_perceptron(X, pars)[0][0]
+    slope = theta * (1 - theta)
+    assert check_input_gradient(slope * np.array([0.39, 0.54]), X, pars)
+    assert "all 2 derivatives are right" in capsys.readouterr().out
+    assert check_input_gradient([0.01668, 0.02310], X, pars)  # by hand, 4 digits
+    capsys.readouterr()
+    # One path only (through neuron 2): both entries off, and the hint says add them.
+    assert not check_input_gradient(slope * 0.8 * np.array([0.4, 0.5]), X, pars)
+    out = capsys.readouterr().out
+    assert "2 of 2 derivatives are off" in out and "the two paths add" in out
+    assert not check_input_gradient([0.39, 0.54], X, pars)
+    assert "sigma'(f) = theta (1 - theta) is missing" in capsys.readouterr().out
+    assert not check_input_gradient([..., ...], X, pars)
+    assert "replace every ..." in capsys.readouterr().out
+    # Several points, one neuron off at the second: the check uses relu'.
+    X2 = np.array([[1.0, 2.0], [-3.0, 1.0]])
+    on = np.array([[1, 1], [1, 0]])
+    W, v = pars[[0, 1, 3, 4]].reshape(2, 2), pars[6:8]
+    t = multilayer_perceptron(X2, pars)[0]
+    right = (t * (1 - t))[:, None] * ((on * v) @ W)
+    assert check_input_gradient(right, X2, pars)
+    wrong = (t * (1 - t))[:, None] * (v @ W)  # relu'(a_2) = 0 ignored at the second point
+    assert not check_input_gradient(wrong, X2, pars)
+    assert "2 of 4 derivatives are off. At x = [-3, 1]" in capsys.readouterr().out
 
 
 def test_check_from_sklearn(capsys):

@@ -53,6 +53,7 @@ __all__ = [
     "check_empirical_risk",
     "check_forward_pass",
     "check_from_sklearn",
+    "check_input_gradient",
     "check_learn",
     "check_linear",
     "check_loss",
@@ -826,6 +827,65 @@ def check_prediction(my_theta, X, pars, theta_func=multilayer_perceptron, atol=0
         )
         return False
     print(f"check_prediction: all {want.size} predictions are right (to {atol:g}).")
+    return True
+
+
+def check_input_gradient(my_dtheta_dx, X, pars, rtol=5e-3):
+    """Check d theta / d x of the 2-2-1 network, worked out by hand at the points X.
+
+    Parameters
+    ----------
+    my_dtheta_dx : array_like of shape (N, 2), or (2,) for one point
+        Your derivatives: row n is ``[d theta / d x_1, d theta / d x_2]`` at point n.
+    X : ndarray of shape (N, 2)
+    pars : ndarray of shape (9,)
+        ``[w_11, w_12, b_1, w_21, w_22, b_2, v_1, v_2, c]``.
+    rtol : float
+        How close counts as right, relative to the size of the derivative: by hand,
+        three significant digits are plenty.
+
+    Returns
+    -------
+    bool
+        True if every derivative is within `rtol`. The verdict is printed.
+    """
+    from .circuit import backward_sweep
+
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    pars = np.asarray(pars, dtype=np.float64)
+    sweeps = [backward_sweep(x, pars) for x in X]
+    want = np.array([[d["x_1"], d["x_2"]] for d in sweeps])
+    try:
+        mine = np.asarray(my_dtheta_dx, dtype=np.float64).reshape(want.shape)
+    except (TypeError, ValueError):
+        print(
+            f"check_input_gradient: give two numbers per point, shape {want.shape}; "
+            f"replace every ... with your derivative (got {my_dtheta_dx!r})."
+        )
+        return False
+    scale = np.maximum(np.abs(want), 1e-12)
+    wrong = np.argwhere(~(np.abs(mine - want) <= rtol * scale))
+    if wrong.size:
+        n, j = (int(i) for i in wrong[0])
+        print(
+            f"check_input_gradient: {len(wrong)} of {want.size} derivatives are off. At "
+            f"x = {_vec(X[n])}, d theta / d x_{j + 1} is {_num(want[n, j])}; "
+            f"yours is {_num(mine[n, j])}."
+        )
+        theta = multilayer_perceptron(X, pars)[0]
+        slope = theta * (1 - theta)
+        on = hidden_features(X, pars) > 0
+        W, v = pars[[0, 1, 3, 4]].reshape(2, 2), pars[6:8]
+        paths = [slope[:, None] * v[k] * on[:, k : k + 1] * W[k] for k in (0, 1)]
+        if any(np.allclose(mine, path, rtol=rtol) for path in paths):
+            print(
+                "  Hint: x_j reaches theta through both hidden neurons; "
+                "the two paths add: sigma'(f) (v_1 relu'(a_1) w_1j + v_2 relu'(a_2) w_2j)."
+            )
+        elif np.allclose(mine, want / slope[:, None], rtol=rtol):
+            print("  Hint: the factor sigma'(f) = theta (1 - theta) is missing.")
+        return False
+    print(f"check_input_gradient: all {want.size} derivatives are right (within {rtol:.1%}).")
     return True
 
 
