@@ -121,7 +121,8 @@ def neuron_similarity(pars):
     pars, H = as_mlp_pars(pars)
     rows = pars[: 3 * H].reshape(H, 3)
     norms = np.linalg.norm(rows, axis=1)
-    unit = np.divide(rows, norms[:, None], out=np.zeros_like(rows), where=norms[:, None] > 0)
+    has_length = norms[:, None] > 0  # a row of zeros has no direction: it stays 0
+    unit = np.divide(rows, norms[:, None], out=np.zeros_like(rows), where=has_length)
     return unit @ unit.T
 
 
