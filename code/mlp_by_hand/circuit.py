@@ -149,7 +149,7 @@ def backward_sweep(x, pars):
     d_h_1, d_h_2 = d_f * v_1, d_f * v_2  # edges h_k -> f: v_k
     d_a_1 = d_h_1 * (a_1 > 0)  # edge a_k -> h_k: relu'(a_k)
     d_a_2 = d_h_2 * (a_2 > 0)
-    # d_a_k, found once, serves all three parameters of neuron k:
+    # d_h_k and d_a_k, found once, serve all three parameters of neuron k:
     d_w_11, d_w_12, d_b_1 = d_a_1 * x_1, d_a_1 * x_2, d_a_1 * 1.0
     d_w_21, d_w_22, d_b_2 = d_a_2 * x_1, d_a_2 * x_2, d_a_2 * 1.0
     # x_j feeds both hidden neurons: its two paths add where they meet.
