@@ -20,6 +20,7 @@ import time
 import timeit
 import tracemalloc
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -67,21 +68,22 @@ def jacobian_counts(N, H):
 
     Notes
     -----
-    Multiplications, 10NH + NP in all:
+    Multiplications, 9NH + NP in all:
 
-    - forward, 4NH: the hidden features ``U @ X1`` with the row of ones that carries
-      the biases (3 per point and neuron) and the output feature ``v @ hidden`` (1);
-    - the (N, P) Jacobian of theta, 6NH: ``relu' * v`` and ``* sigmoid'`` give
-      d theta / d A, which is multiplied by the three rows x_1, x_2, 1 of ``X1``;
-      ``sigmoid' * hidden`` gives the columns of v (the column of c is a copy);
-    - the average ``loss' @ jacobian``, N(4H + 1) = NP.
+    - forward, 3NH: the hidden features ``X @ W.T + b`` (2 per point and neuron; the
+      biases are added) and the output feature ``hidden @ v`` (1);
+    - the (N, P) Jacobian of theta, 6NH: ``s * v * relu'`` gives d theta / d A (2),
+      which is multiplied by the three columns x_1, x_2, 1 of ``X1`` (3);
+      ``s * hidden`` gives the columns of v (1); the column of c is a copy;
+    - the average: ``loss' * jacobian``, N(4H + 1) = NP, then a mean.
 
-    Held at once: the Jacobian, NP numbers, while the hidden features, their ReLU and
-    d theta / d A (three (N, H) arrays) and the boolean mask relu' > 0 are alive.
+    Held at once, while `mlp` stacks the Jacobian's columns: the Jacobian, NP numbers,
+    and seven (N, H) arrays: the hidden features, their ReLU, d theta / d A, its
+    three products with ``X1`` (an (N, H, 3) array) and ``s * hidden``.
     """
     _check_sizes(N, H)
     P = 4 * H + 1
-    return Counts(multiplications=4 * N * H + 6 * N * H + N * P, numbers=N * P + 3.125 * N * H)
+    return Counts(multiplications=3 * N * H + 6 * N * H + N * P, numbers=N * P + 7 * N * H)
 
 
 def backprop_counts(N, H):
@@ -190,8 +192,8 @@ def measure_in_turns(calls, repeat=5, min_time=0.005):
     fastest = dict.fromkeys(calls, math.inf)
     for _ in range(repeat):
         for name, call in calls.items():
-            seconds = timeit.timeit(call, number=numbers[name], timer=clock) / numbers[name]
-            fastest[name] = min(fastest[name], seconds)
+            total = timeit.timeit(call, number=numbers[name], timer=clock)
+            fastest[name] = min(fastest[name], total / numbers[name])
     return {
         name: Measurement(seconds=fastest[name], peak_bytes=_peak_bytes(call))
         for name, call in calls.items()
@@ -244,3 +246,41 @@ def compare_paths(N, H, repeat=5, seed=0):
         "backprop": lambda: backprop_risk(X, z, pars),
     }
     return measure_in_turns(calls, repeat=repeat, min_time=0.002)
+
+
+def cache_sizes(root="/sys/devices/system/cpu/cpu0/cache"):
+    """The sizes of the first processor's data caches, as Linux reports them.
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder of the processor's cache descriptions (``index0``, ``index1``, ...,
+        each with the files ``level``, ``type`` and ``size``).
+
+    Returns
+    -------
+    dict of int to int
+        Cache level (1, 2, 3) -> size in bytes, for the caches that hold data (types
+        ``Data`` and ``Unified``; instruction caches are left out). Empty where the
+        folder does not exist (other operating systems).
+
+    Notes
+    -----
+    A shared level-3 cache serves every core; the level-2 cache is usually one per
+    core. A working set that outgrows a level makes each number moved cost more.
+    """
+    sizes = {}
+    for index in sorted(Path(root).glob("index*")):
+        try:
+            kind = (index / "type").read_text().strip()
+            level = int((index / "level").read_text())
+            text = (index / "size").read_text().strip()
+        except (OSError, ValueError):
+            continue
+        if kind not in ("Data", "Unified"):
+            continue
+        units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+        factor = units.get(text[-1:].upper(), 1)
+        digits = text[:-1] if text[-1:].upper() in units else text
+        sizes[level] = int(digits) * factor
+    return sizes
