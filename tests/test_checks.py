@@ -33,6 +33,7 @@ from mlp_by_hand.checks import (
     check_loss,
     check_mlp,
     check_multilayer_perceptron,
+    check_parameter_gradient,
     check_prediction,
     check_relu,
     check_sigmoid,
@@ -667,6 +668,30 @@ def test_check_input_gradient(capsys):
     wrong = (t * (1 - t))[:, None] * (v @ W)  # relu'(a_2) = 0 ignored at the second point
     assert not check_input_gradient(wrong, X2, pars)
     assert "2 of 4 derivatives are off. At x = [-3, 1]" in capsys.readouterr().out
+
+
+def test_check_parameter_gradient(capsys):
+    # Chapter 5's second exercise: x = (-3, 1), the sheet's pars; neuron 2 is off.
+    X, pars = np.array([[-3.0, 1.0]]), np.arange(1, 10) / 10
+    theta = multilayer_perceptron(X, pars)[0][0]
+    slope = theta * (1 - theta)
+    right = slope * np.array([-2.1, 0.7, 0.7, 0, 0, 0, 0.2, 0, 1])
+    assert check_parameter_gradient(right, X, pars)
+    assert "all 9 entries are right" in capsys.readouterr().out
+    assert check_parameter_gradient(np.round(right, 5), X, pars)  # by hand, 5 decimals
+    capsys.readouterr()
+    # relu'(a_2) taken as 1: neuron 2's block filled in although the neuron is off.
+    no_relu = right + slope * 0.8 * np.array([0, 0, 0, -3, 1, 1, 0, 0, 0])
+    assert not check_parameter_gradient(no_relu, X, pars)
+    out = capsys.readouterr().out
+    assert "3 of 9 entries are off" in out and "wrong entry: w_21, w_22, b_2." in out
+    assert "hidden neuron 2 is off at this point" in out
+    # A wrong entry elsewhere is named, without the relu' hint.
+    assert not check_parameter_gradient(right * [1, 1, 1, 1, 1, 1, 1, 1, 2], X, pars)
+    out = capsys.readouterr().out
+    assert "d theta / d c is" in out and "Hint" not in out
+    assert not check_parameter_gradient([...] * 9, X, pars)
+    assert "replace every ..." in capsys.readouterr().out
 
 
 def test_check_from_sklearn(capsys):

@@ -59,6 +59,7 @@ __all__ = [
     "check_loss",
     "check_mlp",
     "check_multilayer_perceptron",
+    "check_parameter_gradient",
     "check_prediction",
     "check_relu",
     "check_sigmoid",
@@ -887,6 +888,60 @@ def check_input_gradient(my_dtheta_dx, X, pars, rtol=5e-3):
         return False
     print(f"check_input_gradient: all {want.size} derivatives are right (within {rtol:.1%}).")
     return True
+
+
+def check_parameter_gradient(my_gradient, X, pars, rtol=5e-3):
+    """Check the nine-entry gradient of the 2-2-1 network, worked out by hand.
+
+    Parameters
+    ----------
+    my_gradient : array_like of shape (N, 9), or (9,) for one point
+        Your gradient of theta with respect to
+        ``[w_11, w_12, b_1, w_21, w_22, b_2, v_1, v_2, c]`` at each point of X.
+    X : ndarray of shape (N, 2)
+    pars : ndarray of shape (9,)
+    rtol : float
+        How close counts as right, relative to each entry (an entry that should be 0
+        must be 0 to 1e-6): by hand, three significant digits are plenty.
+
+    Returns
+    -------
+    bool
+        True if every entry is within `rtol`. The verdict is printed.
+    """
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    pars = np.asarray(pars, dtype=np.float64)
+    want = multilayer_perceptron(X, pars)[1]
+    try:
+        mine = np.asarray(my_gradient, dtype=np.float64).reshape(want.shape)
+    except (TypeError, ValueError):
+        print(
+            f"check_parameter_gradient: give nine numbers per point, shape {want.shape}; "
+            f"replace every ... with your entry (got {my_gradient!r})."
+        )
+        return False
+    bad = ~(np.abs(mine - want) <= rtol * np.abs(want) + 1e-6)
+    if not bad.any():
+        print(f"check_parameter_gradient: all {want.size} entries are right (within {rtol:.1%}).")
+        return True
+    n, j = (int(i) for i in np.argwhere(bad)[0])
+    wrong = np.flatnonzero(bad.any(axis=0))
+    print(
+        f"check_parameter_gradient: {int(bad.sum())} of {want.size} entries are off. At "
+        f"x = {_vec(X[n])}, d theta / d {PARAMETER_NAMES[j]} is {_num(want[n, j])}; "
+        f"yours is {_num(mine[n, j])}.\n"
+        f"  Parameters with a wrong entry: {_names(PARAMETER_NAMES[i] for i in wrong)}."
+    )
+    off = hidden_features(X, pars)[n] <= 0
+    for k in (0, 1):
+        block = bad[n, 3 * k : 3 * k + 3]
+        if off[k] and block.any() and np.all(want[n, 3 * k : 3 * k + 3] == 0):
+            print(
+                f"  Hint: hidden neuron {k + 1} is off at this point (a_{k + 1} <= 0), so "
+                f"relu'(a_{k + 1}) = 0 and its three entries are 0: the sweep stops there."
+            )
+            return False
+    return False
 
 
 def check_mlp(theta_func):
