@@ -14,7 +14,16 @@ from .network import PARAMETER_NAMES, multilayer_perceptron
 from .perceptron import linear, sigmoid, theta_perceptron
 from .rectifier import relu
 from .restarts import learn_many
-from .training import EPS, History, Snapshot, accuracy, empirical_risk, learn, loss
+from .training import (
+    EPS,
+    History,
+    Snapshot,
+    accuracy,
+    empirical_risk,
+    film_steps,
+    learn,
+    loss,
+)
 
 __all__ = [
     "EPS",
@@ -24,6 +33,7 @@ __all__ = [
     "accuracy",
     "backprop_risk",
     "empirical_risk",
+    "film_steps",
     "generate_data",
     "gradient_check",
     "init_pars",

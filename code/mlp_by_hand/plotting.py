@@ -9,7 +9,7 @@ distinct under the common forms of colour blindness.
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 CLASS_COLORS = ("#0072B2", "#D55E00")
 THETA_CMAP = LinearSegmentedColormap.from_list(
@@ -157,7 +157,7 @@ def plot(X, z, theta_func, pars, ax=None, lim=2.0, title=None, colorbar=False):
     return ax
 
 
-def plot_snapshots(data, theta_func, history, size=3.0):
+def plot_snapshots(data, theta_func, history, size=3.0, ncols=None):
     """One panel per snapshot of a run, as the sheet's `learn` draws them.
 
     Parameters
@@ -168,6 +168,9 @@ def plot_snapshots(data, theta_func, history, size=3.0):
         Filled by ``learn(..., history=history)``.
     size : float
         Each panel is size x size inches (the sheet's 3).
+    ncols : int or None
+        Panels per row (None: all in one row). Fewer columns keep the panels
+        readable on a narrow screen.
 
     Returns
     -------
@@ -175,11 +178,18 @@ def plot_snapshots(data, theta_func, history, size=3.0):
     """
     X, z = data
     shots = history.snapshots
-    fig, axes = plt.subplots(1, len(shots), figsize=(size * len(shots), size + 0.3))
-    for ax, shot in zip(np.atleast_1d(axes), shots, strict=True):
+    ncols = len(shots) if ncols is None else min(ncols, len(shots))
+    nrows = -(-len(shots) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, (size + 0.3) * nrows), squeeze=False
+    )
+    for ax, shot in zip(axes.ravel(), shots, strict=False):
         plot(X, z, theta_func, shot.pars, ax=ax, title=f"step {shot.step}\nrisk {shot.risk:.4f}")
-    for ax in np.atleast_1d(axes)[1:]:
-        ax.set_ylabel("")
+    for i, ax in enumerate(axes.ravel()):
+        if i >= len(shots):
+            ax.set_axis_off()  # an empty slot in the last row
+        elif i % ncols:
+            ax.set_ylabel("")
     fig.tight_layout()
     return fig
 
@@ -213,42 +223,55 @@ def _plain_minor_label(value, _):
     return f"{value:g}" if leading in (2, 3, 5) else ""
 
 
-def animate_training(data, theta_func, history, lim=2.0, dpi=72, interval=120):
-    """An animation of a run: the contours of theta (left) and the risk so far (right).
+def animate_training(
+    data, theta_func, history, lim=2.0, dpi=80, interval=100, describe=None, hidden_lines=False
+):
+    """An animation of a run: the contours of theta (top) and the risk so far (below).
 
     Parameters
     ----------
     data : tuple (X, z)
     theta_func : callable
     history : History
-        From ``learn(..., history=History(every=k))``: one frame per recorded step.
+        From ``learn(..., history=History(at=film_steps(nsteps)))`` (frames dense
+        early) or ``History(every=k)``: one frame per recorded step.
     lim : float
-        The left panel shows [-lim, lim]^2.
+        The upper panel shows [-lim, lim]^2.
     dpi : int
-        Resolution of each frame; 72 keeps an embedded animation near 1 MB.
+        Resolution of each frame; at 80 a frame is 368 x 544 pixels and its tick
+        labels are 12 pixels high.
     interval : int
         Milliseconds between frames.
+    describe : callable or None
+        ``describe(snapshot) -> str``: a sentence added to each frame's alt text (what
+        that frame shows that its step and risk do not say).
+    hidden_lines : bool
+        Also draw each hidden neuron's line ``w_k1 x_1 + w_k2 x_2 + b_k = 0``, dashed
+        (for `multilayer_perceptron` and `mlp`, whose pars start with the rows
+        ``[w_k1, w_k2, b_k]``).
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
         Show it with ``IPython.display.HTML(animation_html(anim))``: it plays
         offline, with play, pause and a slider. The figure is closed, so no static
-        copy is shown too.
+        copy is shown too. Its ``frame_alts`` attribute holds one alt text per frame.
     """
     from matplotlib.animation import FuncAnimation
 
     X, z = data
     frames = history.frames
     if not frames:
-        raise ValueError("history has no frames: pass History(every=k) to learn")
+        raise ValueError("history has no frames: pass History(at=steps) or History(every=k)")
     risks = np.asarray(history.risks)
+    # Stacked, not side by side: the film then fills a phone's width at a readable size.
     fig, (ax_plane, ax_risk) = plt.subplots(
-        1, 2, figsize=(7.5, 3.4), dpi=dpi, gridspec_kw={"width_ratios": [1, 1.25]}
+        2, 1, figsize=(4.6, 6.8), dpi=dpi, gridspec_kw={"height_ratios": [1.3, 1]}
     )
     # What does not change is drawn once; each frame only redraws the contours and
     # moves the risk curve's end, which keeps rendering to a fraction of a second.
     plot_data(X, z, ax=ax_plane, lim=lim, size=8)
+    ax_plane.set_aspect("equal")
     ax_risk.plot(np.arange(len(risks)), risks, color="0.8")
     (so_far,) = ax_risk.plot([], [], color=CLASS_COLORS[0])
     (now,) = ax_risk.plot([], [], "o", color=CLASS_COLORS[1])
@@ -260,6 +283,9 @@ def animate_training(data, theta_func, history, lim=2.0, dpi=72, interval=120):
     ax_risk.set_xlabel("step")
     ax_risk.set_ylabel("empirical risk")
     ax_risk.grid(True, which="both", alpha=0.3)
+    ax_risk.xaxis.set_major_locator(MaxNLocator(4))
+    for ax in (ax_plane, ax_risk):
+        ax.tick_params(labelsize=11)
     ax_plane.set_title("step 0")
     ax_risk.set_title("risk 0")
     fig.tight_layout()
@@ -285,14 +311,35 @@ def animate_training(data, theta_func, history, lim=2.0, dpi=72, interval=120):
             ),
             ax_plane.contour(grid[0], grid[1], out, levels=[0.5], colors="black", zorder=1),
         ]
+        if hidden_lines:
+            H = (len(shot.pars) - 1) // 4
+            for w1, w2, b in np.reshape(shot.pars[: 3 * H], (H, 3)):
+                feature = w1 * grid[0] + w2 * grid[1] + b
+                drawn.append(
+                    ax_plane.contour(
+                        *grid, feature, levels=[0], colors="0.25", linestyles="--", zorder=1
+                    )
+                )
         ax_plane.set_title(f"step {shot.step}")
         so_far.set_data(np.arange(shot.step + 1), risks[: shot.step + 1])
         now.set_data([shot.step], [shot.risk])
         ax_risk.set_title(f"risk {shot.risk:.4f}")
 
     anim = FuncAnimation(fig, draw, frames=len(frames), interval=interval)
+    anim.frame_alts = [_frame_alt(i, len(frames), shot, describe) for i, shot in enumerate(frames)]
+    anim.frame_steps = [shot.step for shot in frames]
     plt.close(fig)
     return anim
+
+
+def _frame_alt(i, n, shot, describe):
+    text = (
+        f"Frame {i + 1} of {n}, step {shot.step}, risk {shot.risk:.4f}. Top: the data, "
+        "blue outer and vermilion inner points, on the probability theta shaded from blue "
+        "to vermilion, with the decision boundary as a black line. Bottom: the risk "
+        "against the step, drawn up to this step."
+    )
+    return f"{text} {describe(shot)}" if describe else text
 
 
 # matplotlib's player draws its buttons with Font Awesome icons fetched from a CDN;
@@ -309,24 +356,84 @@ _PLAYER_ICONS = {
     "fa fa-plus": "+",
 }
 
+# The player's own style gives the slider a fixed 374 px and the buttons one row, which
+# a phone cuts off; these rules let the film and its controls shrink with the page.
+_PLAYER_STYLE = """<style>
+.mlp-film .animation { display: block; max-width: 100%; }
+.mlp-film .animation img { max-width: 100%; height: auto; }
+.mlp-film input[type=range].anim-slider { width: 100%; max-width: 368px; }
+.mlp-film .anim-buttons { display: flex; flex-wrap: wrap; justify-content: center;
+  gap: 4px; }
+.mlp-film .anim-buttons button { width: 40px; min-height: 32px; }
+.mlp-film .anim-slider-label { display: block; font-size: 0.9em; }
+</style>
+"""
 
-def animation_html(anim, default_mode="once"):
+# Keeps each frame's alt text and the slider's spoken value in step with the frame.
+_PLAYER_SCRIPT = """<script>
+(function() {
+  var alts = %(alts)s, steps = %(steps)s;
+  var wait = setInterval(function() {
+    if (typeof anim%(id)s === "undefined") { return; }
+    clearInterval(wait);
+    var anim = anim%(id)s;
+    var img = document.getElementById("_anim_img%(id)s");
+    var slider = document.getElementById("_anim_slider%(id)s");
+    anim.set_frame = function(frame) {
+      Animation.prototype.set_frame.call(this, frame);
+      img.alt = alts[this.current_frame];
+      slider.setAttribute("aria-valuetext", "step " + steps[this.current_frame]);
+    };
+    anim.set_frame(anim.current_frame);
+  }, 50);
+})();
+</script>
+"""
+
+
+def animation_html(anim, default_mode="once", frame_format="jpeg"):
     """The animation as self-contained HTML (frames embedded, no external resource).
 
     Parameters
     ----------
     anim : matplotlib.animation.Animation
+        If it has ``frame_alts`` (as `animate_training`'s does), each frame image
+        gets its alt text, and the slider says which step it shows.
     default_mode : {"once", "loop", "reflect"}
+    frame_format : {"jpeg", "png"}
+        How each frame is embedded; JPEG keeps a 100-frame film near 3 MB.
 
     Returns
     -------
     str
-        HTML with a play/pause/scrub player, for ``IPython.display.HTML``.
+        HTML with a play/pause/scrub player, for ``IPython.display.HTML``. Its
+        buttons are labelled ``<button>`` elements and its slider an
+        ``<input type=range>`` with a ``<label>``, so all work from the keyboard.
     """
+    import json
     import re
 
-    html = anim.to_jshtml(default_mode=default_mode)
+    with plt.rc_context({"animation.frame_format": frame_format}):
+        html = anim.to_jshtml(default_mode=default_mode)
     html = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>', "", html)
     for icon, symbol in _PLAYER_ICONS.items():
-        html = html.replace(f'<i class="{icon}"></i>', symbol)
-    return html
+        html = html.replace(f'<i class="{icon}"></i>', f'<span aria-hidden="true">{symbol}</span>')
+    anim_id = re.search(r'<img id="_anim_img(\w+)"', html).group(1)
+    alts = getattr(anim, "frame_alts", None) or ["A frame of an animation."]
+    steps = getattr(anim, "frame_steps", None) or list(range(len(alts)))
+    first_alt = alts[0].replace("&", "&amp;").replace('"', "&quot;")
+    html = html.replace(
+        f'<img id="_anim_img{anim_id}">', f'<img id="_anim_img{anim_id}" alt="{first_alt}">'
+    )
+    html = html.replace(
+        f'<input id="_anim_slider{anim_id}"',
+        f'<label class="anim-slider-label" for="_anim_slider{anim_id}">'
+        f"Frame of the film (step {steps[0]} to {steps[-1]})</label>\n"
+        f'    <input id="_anim_slider{anim_id}"',
+    )
+    script = _PLAYER_SCRIPT % {
+        "alts": json.dumps(alts),
+        "steps": json.dumps(steps),
+        "id": anim_id,
+    }
+    return f'{_PLAYER_STYLE}<div class="mlp-film">{html}</div>{script}'

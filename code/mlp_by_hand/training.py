@@ -17,7 +17,16 @@ from .cross_entropy import diverged as _diverged
 from .n_neurons import mlp
 from .network import multilayer_perceptron
 
-__all__ = ["EPS", "History", "Snapshot", "accuracy", "empirical_risk", "learn", "loss"]
+__all__ = [
+    "EPS",
+    "History",
+    "Snapshot",
+    "accuracy",
+    "empirical_risk",
+    "film_steps",
+    "learn",
+    "loss",
+]
 
 
 def empirical_risk(X, z, theta_func, pars):
@@ -128,6 +137,30 @@ class History:
 
     def __post_init__(self):
         self.at = frozenset(int(step) for step in self.at)
+
+
+def film_steps(nsteps, n_frames=100):
+    """Steps at which to keep a film's frames: dense early, sparse late.
+
+    Parameters
+    ----------
+    nsteps : int
+        The length of the run.
+    n_frames : int
+        How many frames at most (at least 2).
+
+    Returns
+    -------
+    list of int
+        Step ``round(nsteps * (j / (n_frames - 1))**2)`` for j = 0, ..., n_frames - 1,
+        without repeats: 0 and nsteps always, and frames closer together early, where
+        a run usually changes fastest. Pass them as ``History(at=film_steps(...))``.
+    """
+    nsteps = _check_nsteps(nsteps)
+    if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 2:
+        raise ValueError(f"n_frames must be an int >= 2, got {n_frames!r}")
+    j = np.arange(n_frames) / (n_frames - 1)
+    return sorted({int(step) for step in np.round(nsteps * j**2)})
 
 
 def learn(
