@@ -25,21 +25,21 @@ DERIVATIVE_COLOUR = "#b03a00"
 # Where each node sits (data units, y up): the point at the top, theta at the bottom,
 # each hidden neuron's parameters beside it, the output neuron's around f.
 _LAYOUT = {
-    "x_1": (2.1, 9.2),
-    "x_2": (3.9, 9.2),
-    "w_11": (-0.4, 7.6),
-    "w_12": (-0.4, 6.4),
-    "b_1": (-0.4, 5.2),
-    "w_21": (6.4, 7.6),
-    "w_22": (6.4, 6.4),
-    "b_2": (6.4, 5.2),
-    "a_1": (2.1, 6.4),
-    "a_2": (3.9, 6.4),
-    "h_1": (2.1, 4.2),
-    "h_2": (3.9, 4.2),
-    "v_1": (-0.4, 2.0),
-    "v_2": (6.4, 2.8),
-    "c": (6.4, 1.2),
+    "x_1": (1.8, 9.6),
+    "x_2": (4.2, 9.6),
+    "w_11": (-0.9, 7.6),
+    "w_12": (-0.9, 6.4),
+    "b_1": (-0.9, 5.2),
+    "w_21": (6.9, 7.6),
+    "w_22": (6.9, 6.4),
+    "b_2": (6.9, 5.2),
+    "a_1": (1.8, 6.4),
+    "a_2": (4.2, 6.4),
+    "h_1": (1.8, 4.2),
+    "h_2": (4.2, 4.2),
+    "v_1": (-0.9, 2.0),
+    "v_2": (6.9, 2.8),
+    "c": (6.9, 1.2),
     "f": (3.0, 2.0),
     "theta": (3.0, 0.0),
 }
@@ -166,7 +166,7 @@ def _number(value):
     return f"{value + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
 
 
-def draw_circuit(x, pars, ax=None, fontsize=15):
+def draw_circuit(x, pars, ax=None, fontsize=18):
     """Draw the network at one point: values on the nodes, local derivatives on edges.
 
     Parameters
@@ -191,13 +191,13 @@ def draw_circuit(x, pars, ax=None, fontsize=15):
 
     values, edges = circuit(x, pars)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 9.2))
+        fig, ax = plt.subplots(figsize=(6.4, 9.0))
     fig = ax.figure
     fig.patch.set_facecolor("white")  # opaque: readable on a dark page too
     ax.set_facecolor("white")
     boxes = {}
     for name, (cx, cy) in _LAYOUT.items():
-        width, height = (1.25, 0.95) if name in PARAMETER_NAMES else (1.4, 1.0)
+        width, height = (1.3, 1.05) if name in PARAMETER_NAMES else (1.5, 1.1)
         box = FancyBboxPatch(
             (cx - width / 2, cy - height / 2),
             width,
@@ -210,10 +210,10 @@ def draw_circuit(x, pars, ax=None, fontsize=15):
         )
         ax.add_patch(box)
         boxes[name] = box
-        ax.text(cx, cy + 0.2, _TEX[name], ha="center", va="center", fontsize=fontsize, zorder=3)
+        ax.text(cx, cy + 0.22, _TEX[name], ha="center", va="center", fontsize=fontsize, zorder=3)
         ax.text(
             cx,
-            cy - 0.2,
+            cy - 0.22,
             _number(values[name]),
             ha="center",
             va="center",
@@ -238,7 +238,7 @@ def draw_circuit(x, pars, ax=None, fontsize=15):
         ax.add_patch(arrow)
         (x0, y0), (x1, y1) = _LAYOUT[tail], _LAYOUT[head]
         crossing = tail.startswith("x") and tail[-1] != head[-1]
-        t = 0.25 if crossing else 0.5  # the two crossing edges meet at their middles
+        t = 0.66 if crossing else 0.5  # the crossing edges meet at their middles
         ax.text(
             x0 + t * (x1 - x0),
             y0 + t * (y1 - y0),
@@ -266,8 +266,8 @@ def draw_circuit(x, pars, ax=None, fontsize=15):
             color=colour,
             fontweight=weight,
         )
-    ax.set_xlim(-1.1, 7.1)
-    ax.set_ylim(-1.9, 9.8)
+    ax.set_xlim(-1.65, 7.65)
+    ax.set_ylim(-1.9, 10.25)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
