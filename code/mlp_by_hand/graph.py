@@ -125,7 +125,7 @@ def draw_risk_graph(N, H, ax=None, fontsize=12):
 
     nodes, edges = risk_graph(N, H)
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 8.4))
+        _, ax = plt.subplots(figsize=(5.6, 8.4))
     ax.figure.patch.set_facecolor("white")  # opaque: readable on a dark page too
     ax.set_facecolor("white")
     boxes = {}
