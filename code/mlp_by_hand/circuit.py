@@ -238,7 +238,7 @@ def draw_circuit(x, pars, ax=None, fontsize=18):
         ax.add_patch(arrow)
         (x0, y0), (x1, y1) = _LAYOUT[tail], _LAYOUT[head]
         crossing = tail.startswith("x") and tail[-1] != head[-1]
-        t = 0.66 if crossing else 0.5  # the crossing edges meet at their middles
+        t = 0.7 if crossing else 0.5  # the crossing edges meet at their middles
         ax.text(
             x0 + t * (x1 - x0),
             y0 + t * (y1 - y0),
