@@ -48,20 +48,27 @@
   // the probability of the observed label is clipped from below at EPS.
   // X is flat (x_1, x_2 of each point in turn), out receives the nine entries.
   function riskInto(X, z, p, out) {
-    var N = z.length, sum = 0, row = new Float64Array(9), k, n;
-    for (k = 0; k < 9; k++) out[k] = 0;
+    var N = z.length, sum = 0, k, n;
+    var g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0, g8 = 0;
     for (n = 0; n < N; n++) {
+      // forward() and gradient() written out: no object per point, so training is fast.
       var x1 = X[2 * n], x2 = X[2 * n + 1];
-      var q = forward(x1, x2, p);
+      var a1 = x1 * p[0] + x2 * p[1] + p[2], a2 = x1 * p[3] + x2 * p[4] + p[5];
+      var r1 = a1 > 0 ? 1 : 0, r2 = a2 > 0 ? 1 : 0, h1 = a1 > 0 ? a1 : 0, h2 = a2 > 0 ? a2 : 0;
+      var theta = 1 / (1 + Math.exp(-(h1 * p[6] + h2 * p[7] + p[8])));
+      var s = theta * (1 - theta);
       var one = z[n] === 1;
-      var pr = one ? q.theta : 1 - q.theta;
+      var pr = one ? theta : 1 - theta;
       if (pr < EPS) pr = EPS;
-      var inv = 1 / pr;
-      sum += Math.log(inv);
-      var gl = one ? -inv : inv;
-      gradient(x1, x2, p, q, row);
-      for (k = 0; k < 9; k++) out[k] += gl * row[k];
+      sum += -Math.log(pr);
+      var gl = one ? -1 / pr : 1 / pr;
+      var t1 = s * p[6] * r1, t2 = s * p[7] * r2;
+      g0 += gl * (t1 * x1); g1 += gl * (t1 * x2); g2 += gl * t1;
+      g3 += gl * (t2 * x1); g4 += gl * (t2 * x2); g5 += gl * t2;
+      g6 += gl * (s * h1); g7 += gl * (s * h2); g8 += gl * s;
     }
+    out[0] = g0; out[1] = g1; out[2] = g2; out[3] = g3; out[4] = g4; out[5] = g5;
+    out[6] = g6; out[7] = g7; out[8] = g8;
     for (k = 0; k < 9; k++) out[k] /= N;
     return sum / N;
   }
@@ -118,7 +125,7 @@
   // The plotted square of the plane: the half circles, with room for the sheet's
   // reference point x = (1, 2).
   var X1 = [-1.6, 1.6], X2 = [-0.6, 2.2];
-  var GRID = 4; // canvas pixels per shading cell (before the device pixel ratio)
+  var GRID = 6; // canvas pixels per shading cell (before the device pixel ratio)
   var PRESETS = { // chapter 6's starts
     sheet: [-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0],
     dead: [0, -1, -0.5, 0.1, 1, 0, -0.1, -0.1, 0],
@@ -156,7 +163,7 @@
     this.z = data.z;
     this.pars = Float64Array.from(ch06 ? data.start : data.pars);
     this.start = Float64Array.from(this.pars);
-    this.point = ch06 ? [0, 0.5] : data.point.slice();
+    this.point = ch06 ? [0.5, 0.5] : data.point.slice();
     this.lr = data.lr;
     this.risks = [];
     this.step = 0;
@@ -206,16 +213,16 @@
     var table = el("table", { "class": "bph-grad" }, wrap);
     el("caption", {}, table, "∂θ/∂φ at x: each entry is the product of its row's factors");
     var hr = el("tr", {}, el("thead", {}, table));
-    ["entry", "σ′(f)", "v_k", "relu′(a_k)", "x_j, h_k or 1", "∂θ/∂entry"].forEach(function (h) {
+    ["entry", "∂θ/∂entry", "= σ′(f)", "× v_k", "× relu′(a_k)", "× (x_j, h_k or 1)"].forEach(function (h) {
       el("th", { scope: "col" }, hr, h.replace("v_k", "vₖ").replace("a_k", "aₖ").replace("x_j", "xⱼ").replace("h_k", "hₖ"));
     });
     var body = el("tbody", {}, table);
     this.cells = NAMES.map(function (name, k) {
       var tr = el("tr", { "data-entry": name }, body);
       el("th", { scope: "row" }, tr, SHOWN[k]);
-      var row = [];
-      for (var c = 0; c < 5; c++) row.push(el("td", { "class": c === 4 ? "bph-g" : "bph-f" }, tr));
-      row[4].setAttribute("data-entry", name);
+      var g = el("td", { "class": "bph-g", "data-entry": name }, tr), row = [];
+      for (var c = 0; c < 4; c++) row.push(el("td", { "class": "bph-f" }, tr));
+      row.push(g);
       return row;
     });
 
@@ -278,7 +285,7 @@
       var v = parseFloat(lr.value);
       if (isFinite(v) && v > 0) self.lr = v;
     });
-    lab = el("label", {}, row, "steps per frame ");
+    lab = el("label", {}, row, "steps per frame, at most ");
     var speed = el("select", { "data-control": "speed" }, lab);
     [1, 10, 50, 200].forEach(function (v) {
       var o = el("option", { value: String(v) }, speed, String(v));
@@ -288,7 +295,7 @@
     speed.addEventListener("change", function () { self.perFrame = parseInt(speed.value, 10); });
     lab = el("label", {}, row, "start ");
     var start = el("select", { "data-control": "start" }, lab);
-    [["sheet", "the sheet's [−.1, 1, 0, .1, 1, 0, −.1, −.1, 0]"], ["dead", "dead neuron"],
+    [["sheet", "the sheet's start"], ["dead", "dead neuron"],
       ["twins", "twin neurons"], ["tiny", "tiny start"], ["zero", "all zero"],
       ["reference", "the reference 0.1 … 0.9"]].forEach(function (t) {
       el("option", { value: t[0] }, start, t[1]);
@@ -341,15 +348,15 @@
     var self = this;
     requestAnimationFrame(function frame() {
       if (!self.running) return;
-      self.train(self.perFrame);
+      self.train(self.perFrame, 6); // at most 6 ms of steps, so that frames keep coming
       if (self.running) requestAnimationFrame(frame);
     });
   };
 
   // n steps of learn(method="jacobian"), recording the risk before each step.
-  Playground.prototype.train = function (n) {
-    var g = new Float64Array(9), p = Float64Array.from(this.pars);
-    for (var i = 0; i < n; i++) {
+  Playground.prototype.train = function (n, budget) {
+    var g = new Float64Array(9), p = Float64Array.from(this.pars), t0 = performance.now();
+    for (var i = 0; i < n && !(budget && performance.now() - t0 > budget); i++) {
       var r = riskInto(this.X, this.z, p, g);
       var bad = !isFinite(r);
       for (var k = 0; k < 9 && !bad; k++) bad = !isFinite(p[k] - this.lr * g[k]);
@@ -385,7 +392,7 @@
     var third = [x[0], x[1], 1, x[0], x[1], 1, q.h1, q.h2, 1];
     for (k = 0; k < 9; k++) {
       var c = this.cells[k], hidden = k < 6;
-      c[0].textContent = fmt(q.s, 8);
+      c[0].textContent = fmt(q.s, 4);
       c[1].textContent = hidden ? fmt(p[k < 3 ? 6 : 7], 4) : "";
       c[2].textContent = hidden ? String(k < 3 ? q.r1 : q.r2) : "";
       c[3].textContent = k === 2 || k === 5 || k === 8 ? "1" : fmt(third[k], 4);
@@ -449,6 +456,7 @@
     this.w = w; this.h = h;
     var col = this.colours();
     var bg = rgb(col.bg), c0 = rgb(col.c0), c1 = rgb(col.c1);
+    this.bg = col.bg;
     // theta on a grid of cells, drawn small and scaled up smoothly.
     var gw = Math.ceil(w / GRID), gh = Math.ceil(h / GRID);
     if (!this.shade || this.shade.width !== gw || this.shade.height !== gh) {
@@ -457,16 +465,20 @@
     }
     var sctx = this.shade.getContext("2d"), img = sctx.createImageData(gw, gh), d = img.data;
     var fgrid = new Float64Array((gw + 1) * (gh + 1));
-    var i, j, x1, x2, q;
-    for (j = 0; j <= gh; j++) for (i = 0; i <= gw; i++) {
-      x1 = X1[0] + i / gw * (X1[1] - X1[0]); x2 = X2[1] - j / gh * (X2[1] - X2[0]);
-      fgrid[j * (gw + 1) + i] = forward(x1, x2, p).f;
-    }
-    for (j = 0; j < gh; j++) for (i = 0; i < gw; i++) {
-      x1 = X1[0] + (i + 0.5) / gw * (X1[1] - X1[0]); x2 = X2[1] - (j + 0.5) / gh * (X2[1] - X2[0]);
-      var t = forward(x1, x2, p).theta, o = 4 * (j * gw + i);
-      for (var c = 0; c < 3; c++) d[o + c] = bg[c] + 0.45 * ((1 - t) * c0[c] + t * c1[c] - bg[c]);
-      d[o + 3] = 255;
+    var i, j, x1, x2, c;
+    for (j = 0; j <= gh; j++) {
+      x2 = X2[1] - j / gh * (X2[1] - X2[0]);
+      for (i = 0; i <= gw; i++) {
+        x1 = X1[0] + i / gw * (X1[1] - X1[0]);
+        var a1 = x1 * p[0] + x2 * p[1] + p[2], a2 = x1 * p[3] + x2 * p[4] + p[5];
+        var f = (a1 > 0 ? a1 * p[6] : 0) + (a2 > 0 ? a2 * p[7] : 0) + p[8];
+        fgrid[j * (gw + 1) + i] = f;
+        if (i < gw && j < gh) {
+          var t = 1 / (1 + Math.exp(-f)), o = 4 * (j * gw + i);
+          for (c = 0; c < 3; c++) d[o + c] = bg[c] + 0.45 * ((1 - t) * c0[c] + t * c1[c] - bg[c]);
+          d[o + 3] = 255;
+        }
+      }
     }
     sctx.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = true;
@@ -560,9 +572,16 @@
       ctx.moveTo(mx, my); ctx.lineTo(mx + 9 * ux, my + 9 * uy);
     }
     ctx.stroke();
-    var mid = [(A[0] + B[0]) / 2 + 16 * ux, (A[1] + B[1]) / 2 + 16 * uy];
-    ctx.fillStyle = colour; ctx.font = "bold 13px sans-serif"; ctx.textBaseline = "middle";
-    ctx.fillText(name + " > 0", Math.min(Math.max(mid[0] - 14, 2), this.w - 44), Math.min(Math.max(mid[1], 8), this.h - 8));
+    // The label sits a fifth of the way along from the left end, the other one's from
+    // the right end, so that two crossing lines keep their labels apart.
+    if (A[0] > B[0]) { var T = A; A = B; B = T; }
+    var at = name === "a₁" ? 0.2 : 0.8;
+    var mid = [A[0] + at * (B[0] - A[0]) + 16 * ux, A[1] + at * (B[1] - A[1]) + 16 * uy];
+    ctx.font = "bold 13px sans-serif"; ctx.textBaseline = "middle";
+    var tx = Math.min(Math.max(mid[0] - 14, 2), this.w - 44), ty = Math.min(Math.max(mid[1], 8), this.h - 8);
+    ctx.lineWidth = 4; ctx.strokeStyle = this.bg; ctx.lineJoin = "round"; // a halo over the dots
+    ctx.strokeText(name + " > 0", tx, ty);
+    ctx.fillStyle = colour; ctx.fillText(name + " > 0", tx, ty);
     return { A: A, B: B };
   };
 
