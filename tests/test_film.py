@@ -82,3 +82,10 @@ def test_snapshots_in_rows(film):
     visible = [ax for ax in fig.axes if ax.axison]
     assert len(visible) == len(history.snapshots) == 5
     assert len(fig.axes) == 6  # two rows of three, the last slot empty
+
+
+def test_the_html_shows_itself_in_a_notebook(film):
+    _, _, html = film
+    assert isinstance(html, str)
+    assert html._repr_html_() == str(html)
+    assert "<video" not in html and "<img" in html

@@ -253,7 +253,7 @@ def animate_training(
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        Show it with ``IPython.display.HTML(animation_html(anim))``: it plays
+        Show it with ``animation_html(anim)`` as a cell's last line: it plays
         offline, with play, pause and a slider. The figure is closed, so no static
         copy is shown too. Its ``frame_alts`` attribute holds one alt text per frame.
     """
@@ -391,6 +391,16 @@ _PLAYER_SCRIPT = """<script>
 """
 
 
+class FilmHTML(str):
+    """HTML that a notebook shows as a player: the last line of a cell displays it."""
+
+    def _repr_html_(self):
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(f"<film: {len(self)} characters of HTML>")
+
+
 def animation_html(anim, default_mode="once", frame_format="jpeg"):
     """The animation as self-contained HTML (frames embedded, no external resource).
 
@@ -405,8 +415,9 @@ def animation_html(anim, default_mode="once", frame_format="jpeg"):
 
     Returns
     -------
-    str
-        HTML with a play/pause/scrub player, for ``IPython.display.HTML``. Its
+    FilmHTML
+        HTML with a play/pause/scrub player (a str). As the last line of a notebook
+        cell it shows the player, with no IPython import needed. Its
         buttons are labelled ``<button>`` elements and its slider an
         ``<input type=range>`` with a ``<label>``, so all work from the keyboard.
     """
@@ -436,4 +447,4 @@ def animation_html(anim, default_mode="once", frame_format="jpeg"):
         "steps": json.dumps(steps),
         "id": anim_id,
     }
-    return f'{_PLAYER_STYLE}<div class="mlp-film">{html}</div>{script}'
+    return FilmHTML(f'{_PLAYER_STYLE}<div class="mlp-film">{html}</div>{script}')
