@@ -262,6 +262,36 @@ def test_keyboard_kills_a_neuron_and_zeroes_its_entries(browser):
 
 
 @pytest.mark.browser
+def test_a_click_picks_the_point_and_a_drag_moves_a_line(browser):
+    page = _open(browser, CH05)
+    try:
+        canvas = page.locator("#bph-ch05 canvas.bph-plot")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+
+        def screen(x1, x2):  # the plotted square is x_1 in [-1.6, 1.6], x_2 in [-0.6, 2.2]
+            return (
+                box["x"] + (x1 + 1.6) / 3.2 * box["width"],
+                box["y"] + (2.2 - x2) / 2.8 * box["height"],
+            )
+
+        page.mouse.click(*screen(0.0, 1.0))
+        picked = [float(page.locator(f".bph-num[data-coord='{j}']").input_value()) for j in "12"]
+        assert picked == pytest.approx([0.0, 1.0], abs=0.02)
+        # Line a_2 = 0 is 0.4 x_1 + 0.5 x_2 + 0.6 = 0; it passes through (-1.2, -0.24).
+        page.mouse.move(*screen(-1.2, -0.24))
+        page.mouse.down()
+        page.mouse.move(*screen(-0.7, -0.24), steps=5)
+        page.mouse.up()
+        b2 = float(page.locator(".bph-num[data-par='b_2']").input_value())
+        assert b2 == pytest.approx(0.6 - 0.4 * 0.5, abs=0.02)  # only the bias moves
+        assert page.locator(".bph-num[data-par='w_21']").input_value() == "0.4"
+        assert not page.errors
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
 def test_training_plays_steps_and_resets(browser):
     page = _open(browser, CH06)
     try:
