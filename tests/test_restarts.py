@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 import sheet_literal
+from tolerance import assert_close_rounding, descent_scale
 
 from mlp_by_hand import (
     EPS,
@@ -59,7 +60,7 @@ def test_matches_separate_learn_calls_for_the_sheets_network(half_circles, start
     batched = learn_many(half_circles, starts, multilayer_perceptron, STEPS, 0.01)
     separate = one_by_one(half_circles, starts, multilayer_perceptron, STEPS, 0.01)
     assert batched.shape == starts.shape and batched.dtype == np.float64
-    np.testing.assert_allclose(batched, separate, rtol=0, atol=1e-12)
+    assert_close_rounding(batched, separate, descent_scale(separate, STEPS))
     # Not a vacuous agreement: every run moved, and its risk went down.
     assert np.all(np.abs(batched - starts).max(axis=1) > 1e-3)
     X, z = half_circles
@@ -77,7 +78,7 @@ def test_matches_the_sheets_own_learn(half_circles, starts_9):
         literal = sheet_literal.learn(
             half_circles, start, sheet_literal.multilayer_perceptron, nsteps=500
         )
-        np.testing.assert_allclose(row, literal, rtol=0, atol=1e-12)
+        assert_close_rounding(row, literal, descent_scale(literal, 500))
 
 
 @pytest.mark.parametrize("H", [3, 5])
@@ -86,7 +87,7 @@ def test_matches_separate_learn_calls_for_mlp(full_circles, H):
     batched = learn_many(full_circles, starts, mlp, STEPS, 0.5)
     separate = one_by_one(full_circles, starts, mlp, STEPS, 0.5)
     assert batched.shape == (4, 4 * H + 1)
-    np.testing.assert_allclose(batched, separate, rtol=0, atol=1e-12)
+    assert_close_rounding(batched, separate, descent_scale(separate, STEPS))
     assert np.all(np.abs(batched - starts).max(axis=1) > 1e-2)
 
 
@@ -105,7 +106,7 @@ def test_matches_learn_where_the_loss_clips(half_circles):
     assert any(certain_and_wrong)
     batched = learn_many(half_circles, starts, nsteps=300)
     separate = one_by_one(half_circles, starts, multilayer_perceptron, 300, 0.01)
-    np.testing.assert_allclose(batched, separate, rtol=0, atol=1e-12)
+    assert_close_rounding(batched, separate, descent_scale(separate, 300))
     # ... and there theta - z (the backward pass without the clip) would differ.
     unclipped = np.stack([learn(half_circles, p, mlp, 300, method="backprop") for p in starts])
     assert np.abs(unclipped - separate).max() > 1e-3
@@ -114,14 +115,13 @@ def test_matches_learn_where_the_loss_clips(half_circles):
 def test_mlp_and_multilayer_perceptron_train_the_same_network(half_circles, starts_9):
     a = learn_many(half_circles, starts_9, multilayer_perceptron, 300)
     b = learn_many(half_circles, starts_9, mlp, 300)
-    np.testing.assert_allclose(a, b, rtol=0, atol=1e-14)
+    assert_close_rounding(a, b, descent_scale(b, 300))
 
 
 def test_one_run_and_zero_steps(half_circles, starts_9):
     one = learn_many(half_circles, starts_9[:1], nsteps=300)
-    np.testing.assert_allclose(
-        one[0], learn(half_circles, starts_9[0], multilayer_perceptron, 300), rtol=0, atol=1e-12
-    )
+    alone = learn(half_circles, starts_9[0], multilayer_perceptron, 300)
+    assert_close_rounding(one[0], alone, descent_scale(alone, 300))
     same = learn_many(half_circles, starts_9, nsteps=0)
     np.testing.assert_array_equal(same, starts_9)
     assert same is not starts_9
@@ -131,7 +131,7 @@ def test_runs_do_not_depend_on_their_neighbours(half_circles, starts_9):
     """A run's result is the same whichever other runs share its batch."""
     alone = learn_many(half_circles, starts_9[2:3], nsteps=300)
     reordered = learn_many(half_circles, starts_9[::-1], nsteps=300)
-    np.testing.assert_allclose(reordered[::-1][2], alone[0], rtol=0, atol=1e-13)
+    assert_close_rounding(reordered[::-1][2], alone[0], descent_scale(alone[0], 300))
 
 
 # --- chunking ----------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_chunks_give_the_same_results(monkeypatch, half_circles, starts_9, runs_
     K = starts_9.shape[0]
     assert sum(sizes) == K and len(sizes) == math.ceil(K / runs_per_chunk)
     assert max(sizes) <= runs_per_chunk and max(sizes) - min(sizes) <= 1  # even chunks
-    np.testing.assert_allclose(chunked, whole, rtol=0, atol=1e-13)
+    assert_close_rounding(chunked, whole, descent_scale(whole, 300))
 
 
 def test_default_budget_keeps_a_chunk_small(monkeypatch, full_circles):

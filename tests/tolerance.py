@@ -154,3 +154,29 @@ def network_scales(X, pars):
     hidden[:, :, 2] = v
     df = np.hstack([hidden.reshape(N, 3 * H), a_size, np.ones((N, 1))])
     return f_size, f_size[:, None] * df
+
+
+def descent_scale(pars, nsteps):
+    """The `scale` for parameters after `nsteps` of gradient descent computed two ways.
+
+    Each step rounds ``pars - lr * grad`` once, at the size of the parameters, and the
+    gradient to rounding of its own terms (smaller, times a small learning rate). Two
+    runs that round differently at every step therefore drift apart by at most about
+    ``nsteps`` roundings of the parameters' size, as long as the steps do not amplify
+    a difference (gradient descent with a learning rate that decreases the risk does
+    not, on these problems). Independent roundings add up like a random walk, so the
+    drift measured is far below this linear bound (1e-4 of it in tests/test_restarts.py).
+
+    Parameters
+    ----------
+    pars : ndarray of shape (..., P)
+        The trained parameters (one run per row).
+    nsteps : int
+
+    Returns
+    -------
+    ndarray of shape (..., 1)
+        ``max(nsteps, 1) * max |pars|`` per run.
+    """
+    pars = np.asarray(pars, dtype=np.float64)
+    return max(nsteps, 1) * np.abs(pars).max(axis=-1, keepdims=True)
