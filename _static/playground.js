@@ -268,7 +268,9 @@
 
   Playground.prototype.buildTraining = function (root, id, data) {
     var self = this;
-    var box = el("fieldset", { "class": "bph-train" }, root);
+    // Right below the plot, so that Play and the plot share a phone's screen.
+    var box = el("fieldset", { "class": "bph-train" });
+    root.insertBefore(box, root.querySelector(".bph-readout"));
     el("legend", {}, box, "Gradient descent on the empirical risk R(φ)");
     var row = el("div", { "class": "bph-row" }, box);
     this.play = el("button", { type: "button", "class": "bph-btn", "aria-pressed": "false" }, row, "Play");
@@ -397,7 +399,8 @@
       c[2].textContent = hidden ? String(k < 3 ? q.r1 : q.r2) : "";
       c[3].textContent = k === 2 || k === 5 || k === 8 ? "1" : fmt(third[k], 4);
       c[4].textContent = fmt(g[k], 8);
-      c[4].parentNode.classList.toggle("bph-dead", hidden && (k < 3 ? q.r1 : q.r2) === 0);
+      // A hidden neuron inactive at x: its rows in that neuron's colour (all zero).
+      c[4].parentNode.classList.toggle(k < 3 ? "bph-dead1" : "bph-dead2", hidden && (k < 3 ? q.r1 : q.r2) === 0);
     }
     if (this.status) {
       var last = this.risks.length ? this.risks[this.risks.length - 1] : null;
