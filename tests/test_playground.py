@@ -295,10 +295,16 @@ def test_a_click_picks_the_point_and_a_drag_moves_a_line(browser):
 def test_training_plays_steps_and_resets(browser):
     page = _open(browser, CH06)
     try:
+        # The data on the page is the chapter's, to the last bit.
+        X, z = generate_data(1000, seed=0)
+        shown = page.evaluate(
+            "() => { const w = document.querySelector('#bph-ch06').bphWidget;"
+            " return [Array.from(w.X), Array.from(w.z)]; }"
+        )
+        assert np.array_equal(shown[0], X.ravel()) and np.array_equal(shown[1], z)
         page.locator("#bph-ch06").get_by_role("button", name="Step", exact=True).click()
         status = page.locator(".bph-status").inner_text()
         assert "step i = 1" in status
-        X, z = generate_data(1000, seed=0)
         start = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
         risk, _, _ = empirical_risk(X, z, multilayer_perceptron, start)
         assert f"{risk:.6f}" in status.replace("−", "-")
