@@ -1,6 +1,9 @@
 """One neuron: `linear`, `sigmoid`, `theta_perceptron` (chapters 1 and 4)."""
 
+import ast
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -153,3 +156,30 @@ def test_theta_perceptron_grad_is_the_derivative(X, pars, central_difference):
     _, grad = theta_perceptron(X, pars)
     numeric = central_difference(lambda p: theta_perceptron(X, p)[0], pars)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-9)
+
+
+# --- the chapters' listings skip exactly the docstring ------------------------------
+
+
+LISTING = re.compile(
+    r":::\{literalinclude\} \.\./code/mlp_by_hand/(\w+)\.py\n"
+    r"(?::\w+:.*\n)*?:pyobject: (\w+)\n:lines: 1, (\d+)-\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("chapter", "count"), [("01_perceptron", 3), ("02_relu", 1), ("03_forward", 1)]
+)
+def test_chapter_listings_start_right_after_the_docstring(chapter, count):
+    # A listing shows the def line and then the body from :lines: on; a docstring that
+    # grows or shrinks would shift that line and print half a docstring or cut code.
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    listings = LISTING.findall(text)
+    assert len(listings) == count  # every listing of a documented function matched
+    for module, name, first in listings:
+        tree = ast.parse((root / "code" / "mlp_by_hand" / f"{module}.py").read_text())
+        [node] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+        assert ast.get_docstring(node) is not None
+        body_start = node.body[1].lineno - node.lineno + 1
+        assert int(first) == body_start, f"{chapter}: {name} body starts at line {body_start}"

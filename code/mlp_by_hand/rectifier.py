@@ -35,5 +35,5 @@ def relu(x):
     """
     x = as_values(x)
     out = np.maximum(x, 0.0)
-    grad = (x > 0).astype(np.float64)  # relu'(0) = 0: see Notes
+    grad = (x > 0).astype(np.float64)  # relu'(0) = 0, as in PyTorch
     return out, grad.reshape(-1, 1)
