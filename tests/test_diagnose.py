@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sheet import SHEET_INIT
+from tolerance import assert_close_rounding, network_scales
 
 from mlp_by_hand import EPS, empirical_risk, generate_data, learn, mlp, multilayer_perceptron
 from mlp_by_hand.diagnose import (
@@ -45,7 +46,8 @@ def test_hidden_features_by_a_loop(rng):
     for n in range(7):
         for h in range(3):
             w1, w2, b = pars[3 * h : 3 * h + 3]
-            assert math.isclose(features[n, h], w1 * X[n, 0] + w2 * X[n, 1] + b, abs_tol=1e-14)
+            terms = np.array([w1 * X[n, 0], w2 * X[n, 1], b])
+            assert_close_rounding(features[n, h], terms.sum(), np.abs(terms).sum(), n_terms=3)
 
 
 def test_a_neuron_pointing_away_from_the_data_is_dead(half_circles):
@@ -99,11 +101,13 @@ def test_similarity_of_multiples_and_opposites():
     pars = np.concatenate([np.ravel(rows), [1, 1, 1, 1, 0]])
     similarity = neuron_similarity(pars)
     assert similarity.shape == (4, 4)
-    np.testing.assert_allclose(np.diag(similarity), 1.0, rtol=1e-15)
-    np.testing.assert_allclose(similarity, similarity.T, rtol=0)
-    assert math.isclose(similarity[0, 1], 1.0, rel_tol=1e-15)
-    assert math.isclose(similarity[0, 2], -1.0, rel_tol=1e-15)
-    assert abs(similarity[0, 3]) < 1e-15  # orthogonal rows
+    # A cosine: a 3-term dot product over two norms (about 8 roundings), and its terms
+    # have total size at most 1 (Cauchy-Schwarz).
+    assert_close_rounding(np.diag(similarity), np.ones(4), 1.0, n_terms=8)
+    np.testing.assert_array_equal(similarity, similarity.T)
+    assert_close_rounding(similarity[0, 1], 1.0, 1.0, n_terms=8)
+    assert_close_rounding(similarity[0, 2], -1.0, 1.0, n_terms=8)
+    assert_close_rounding(similarity[0, 3], 0.0, 1.0, n_terms=8)  # orthogonal rows
     assert coinciding_pairs(pars) == [(0, 1)]
 
 
@@ -114,7 +118,7 @@ def test_similarity_against_the_definition(rng):
     for h in range(5):
         for g in range(5):
             expected = rows[h] @ rows[g] / (np.linalg.norm(rows[h]) * np.linalg.norm(rows[g]))
-            assert math.isclose(similarity[h, g], expected, rel_tol=1e-12, abs_tol=1e-15)
+            assert_close_rounding(similarity[h, g], expected, 1.0, n_terms=8)
 
 
 def test_a_row_of_zeros_coincides_with_nothing():
@@ -129,7 +133,8 @@ def test_coinciding_neurons_act_as_one(half_circles):
     pars = np.array([0.4, 1.0, -0.2, 1.2, 3.0, -0.6, -0.7, 0.5, 0.1])
     assert coinciding_pairs(pars) == [(0, 1)]
     one_neuron = np.array([0.4, 1.0, -0.2, -0.7 + 3 * 0.5, 0.1])
-    np.testing.assert_allclose(mlp(X, pars)[0], mlp(X, one_neuron)[0], rtol=1e-13)
+    theta_scale, _ = network_scales(X, pars)
+    assert_close_rounding(mlp(X, pars)[0], mlp(X, one_neuron)[0], theta_scale, n_terms=5)
 
 
 def test_the_threshold_decides(rng):
@@ -144,15 +149,20 @@ def test_diagnose_a_healthy_start_and_the_all_zero_start(half_circles):
     X, z = half_circles
     healthy = diagnose(X, z, SHEET_INIT)
     risk, grad, _ = empirical_risk(X, z, multilayer_perceptron, SHEET_INIT)
-    assert math.isclose(healthy.risk, risk, rel_tol=1e-12)
-    assert math.isclose(healthy.grad_norm, np.linalg.norm(grad), rel_tol=1e-10)
+    # The risk is a mean of N positive losses, whose size is the risk itself; a gradient
+    # entry a mean of N terms loss'(theta) dtheta/dparameter, |loss'| <= 1/min(theta, 1-theta).
+    assert_close_rounding(healthy.risk, risk, risk, n_terms=len(z))
+    theta, _ = multilayer_perceptron(X, SHEET_INIT)
+    term_size = network_scales(X, SHEET_INIT)[1] / np.minimum(theta, 1 - theta)[:, None]
+    grad_scale = term_size.mean(axis=0).sum()
+    assert_close_rounding(healthy.grad_norm, np.linalg.norm(grad), grad_scale, n_terms=len(z))
     assert not healthy.dead.any() and not healthy.plateau and healthy.coinciding == []
 
     zero = diagnose(X, z, np.zeros(9))  # chapter 6: dead and twin at once, only c moves
     assert zero.dead.all()
     assert zero.coinciding == []  # zero rows have no direction
     # A fair-coin risk, but c still has a gradient: not a plateau until c has settled.
-    assert math.isclose(zero.risk, math.log(2), rel_tol=1e-12)
+    assert_close_rounding(zero.risk, math.log(2), n_terms=len(z))
     assert zero.plateau == (zero.grad_norm < PLATEAU_GRAD)
 
 
@@ -179,7 +189,7 @@ def test_a_network_certain_of_everything_is_frozen(half_circles):
     pars = np.array([0, 0, 1, 0, 0, 1, 50, 0, 0.0])  # f = 50 at every point: theta == 1
     found = diagnose(X, z, pars)
     assert found.grad_norm == 0.0 and found.plateau
-    assert math.isclose(found.risk, (1 - z.mean()) * -math.log(EPS), rel_tol=1e-12)
+    assert_close_rounding(found.risk, (1 - z.mean()) * -math.log(EPS), n_terms=len(z))
     np.testing.assert_array_equal(learn(half_circles, pars, mlp, nsteps=50), pars)
 
 
@@ -189,7 +199,7 @@ def test_diagnose_works_for_any_number_of_neurons(rng):
     found = diagnose(X, z, pars)
     assert found.dead.shape == found.always_active.shape == (7,)
     risk, grad, _ = empirical_risk(X, z, mlp, pars)
-    assert math.isclose(found.risk, risk, rel_tol=1e-12)
+    assert_close_rounding(found.risk, risk, risk, n_terms=len(z))
 
 
 def test_bad_input_is_rejected(half_circles):
