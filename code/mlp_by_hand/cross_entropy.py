@@ -44,8 +44,8 @@ def loss(z, theta):
     """
     theta = as_probabilities(theta)
     z = as_labels(z, len(theta))
-    p = np.where(z == 1, theta, 1 - theta)  # the probability of the label we saw
-    p = np.maximum(p, EPS)  # -log(0) would be inf: see "Why the package clips"
+    p = np.where(z == 1, theta, 1 - theta)  # probability of the label seen
+    p = np.maximum(p, EPS)  # -log(0) is inf: see "Why the package clips"
     out = -np.log(p)
     grad = np.where(z == 1, -1 / p, 1 / p)
     return out, grad.reshape(-1, 1)

@@ -26,11 +26,12 @@ def generate_data(N, half=True, seed=None):
         Labels: 1 for the inner circle, 0 for the outer one (int64).
     """
     if isinstance(N, bool) or not isinstance(N, (int, np.integer)):
-        raise TypeError(f"N must be an int (points to draw), got {type(N).__name__}")
+        kind = type(N).__name__
+        raise TypeError(f"N must be an int (points to draw), got {kind}")
     if N < 2:
-        raise ValueError(f"N must be at least 2 (one point per circle), got {N}")
-    # Imported here, not at the top: sklearn.datasets takes seconds to import, and
-    # every chapter imports this package whether it draws data or not.
+        raise ValueError(f"N must be at least 2 (one per circle), got {N}")
+    # Imported here, not at the top: sklearn.datasets takes seconds to import,
+    # and every chapter imports this package whether it draws data or not.
     from sklearn.datasets import make_circles
 
     X, z = make_circles(int(N), noise=0.1, factor=0.5, random_state=seed)

@@ -112,7 +112,8 @@ def init_pars(n_hidden, seed=None):
     starts at 0.
     """
     if isinstance(n_hidden, bool) or not isinstance(n_hidden, (int, np.integer)):
-        raise TypeError(f"n_hidden must be an int, got {type(n_hidden).__name__}")
+        kind = type(n_hidden).__name__
+        raise TypeError(f"n_hidden must be an int, got {kind}")
     if n_hidden < 1:
         raise ValueError(f"n_hidden must be at least 1, got {n_hidden}")
     rng = np.random.default_rng(seed)

@@ -56,7 +56,7 @@ def empirical_risk(X, z, theta_func, pars):
     z = as_labels(z, len(X))
     theta, grad_theta = _call_theta_func(theta_func, X, pars)
     loss_val, grad_loss = loss(z, theta)
-    grad = (grad_loss * grad_theta).mean(axis=0)  # (N, 1) * (N, P), mean over points
+    grad = (grad_loss * grad_theta).mean(axis=0)  # mean over the N rows
     return float(loss_val.mean()), grad, theta
 
 
@@ -221,18 +221,18 @@ def learn(
     i = 0  # the step an overflow is reported at
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            note(0, risk_function(pars)[0], None)  # a wrong theta_func fails here
+            note(0, risk_function(pars)[0], None)  # checks theta_func once
             if method == "backprop" and history is None and not verbose:
-                # chapter 10: the same steps, nothing recorded, no risk computed
+                # chapter 10: the same steps, nothing recorded
                 return backprop.descend(X, z, pars, nsteps, lr)
-            with trusted():  # inputs checked by now: skip the per-call checks
+            with trusted():  # inputs checked: skip the per-call checks
                 for i in range(nsteps):
                     risk, grad, _ = risk_function(pars)
                     note(i, risk, pars)
                     pars = pars - lr * grad
                 i = nsteps
                 if history is not None or verbose:
-                    note(i, risk_function(pars)[0], pars)  # the risk after the end
+                    note(i, risk_function(pars)[0], pars)  # the final risk
     except FloatingPointError as err:
         raise _diverged(i, lr, str(err)) from None
     return pars
