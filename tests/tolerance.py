@@ -79,7 +79,7 @@ def rounding_margin(got, want, scale, n_terms=1, ulps=4):
     got = np.asarray(got, dtype=np.float64)
     want = np.asarray(want, dtype=np.float64)
     diff = np.abs(got - want)
-    tol = np.broadcast_to(rounding_tol(scale, n_terms, ulps), diff.shape)
+    diff, tol = np.broadcast_arrays(diff, rounding_tol(scale, n_terms, ulps))
     if diff.size == 0:
         return 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
