@@ -54,6 +54,19 @@ def test_script_is_under_50_kb():
     assert size < 50_000
 
 
+@pytest.mark.parametrize(
+    ("chapter", "snippet"), [("05_backprop_by_hand", "ch05"), ("06_learning", "ch06")]
+)
+def test_each_chapter_includes_its_playground(chapter, snippet):
+    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    assert f"```{{include}} _playground/{snippet}.md\n```" in text, (
+        f"book/{chapter}.md lost its playground: keep the line "
+        f"```{{include}} _playground/{snippet}.md``` (issue 13)"
+    )
+    widget = (ROOT / "book" / "_playground" / f"{snippet}.md").read_text(encoding="utf-8")
+    assert f"```{{playground}} {snippet}\n```" in widget
+
+
 # --- the browser ---------------------------------------------------------------------
 
 

@@ -67,6 +67,7 @@ class Playground(SphinxDirective):
             f'<script type="application/json" class="bph-data">{playground_json(mode)}</script>'
             '<p class="bph-fallback">The playground needs JavaScript; every number it '
             "shows is also computed in the text above.</p></div>"
+            '<p class="bph-print-note">The interactive playground is on the book\'s web page.</p>'
         )
         other = addnodes.only(expr="not html")
         other += nodes.paragraph(
