@@ -11,6 +11,7 @@ import sheet_literal
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from tolerance import assert_close_rounding
 
 from mlp_by_hand import linear, sigmoid, theta_perceptron
 
@@ -65,7 +66,8 @@ def test_linear_matches_a_plain_loop(rng):
     X, pars = rng.normal(size=(9, 2)), rng.normal(size=3)
     out, grad_pars, grad_x = linear(X, pars)
     for n, (x1, x2) in enumerate(X.tolist()):
-        assert out[n] == pytest.approx(pars[0] * x1 + pars[1] * x2 + pars[2], rel=1e-14, abs=1e-14)
+        terms = np.array([pars[0] * x1, pars[1] * x2, pars[2]])
+        assert_close_rounding(out[n], terms.sum(), np.abs(terms).sum(), n_terms=3)
         np.testing.assert_array_equal(grad_pars[n], [x1, x2, 1.0])
     np.testing.assert_array_equal(grad_x, [pars[:2]])
 
@@ -74,31 +76,39 @@ def test_sigmoid_matches_math_exp():
     x = np.linspace(-30, 30, 61)
     out, grad = sigmoid(x)
     expected = np.array([1 / (1 + math.exp(-v)) for v in x.tolist()])
-    np.testing.assert_allclose(out, expected, rtol=1e-14, atol=1e-300)
-    np.testing.assert_allclose(grad[:, 0], expected * (1 - expected), rtol=1e-13, atol=1e-300)
+    assert_close_rounding(out, expected, n_terms=4)
+    # 1 - theta is rounded at the size of 1, then scaled by theta.
+    assert_close_rounding(grad[:, 0], expected * (1 - expected), expected, n_terms=4)
 
 
 def test_sigmoid_landmarks():
     out, grad = sigmoid(np.array([0.0, -2.0, 2.0]))
     assert out[0] == 0.5
     assert grad[0, 0] == 0.25
-    assert out[1] + out[2] == pytest.approx(1.0, abs=1e-15)  # sigmoid(-x) = 1 - sigmoid(x)
-    assert grad[1, 0] == pytest.approx(grad[2, 0], rel=1e-14)
+    assert_close_rounding(out[1] + out[2], 1.0, n_terms=5)  # sigmoid(-x) = 1 - sigmoid(x)
+    assert_close_rounding(grad[1, 0], grad[2, 0], 1.0, n_terms=5)
 
 
 def test_functions_match_the_sheet(rng):
     X, pars = rng.normal(size=(20, 2)), rng.normal(size=3)
-    for mine, sheet in zip(linear(X, pars), sheet_literal.linear(X, pars), strict=True):
-        np.testing.assert_allclose(mine, sheet, rtol=1e-13, atol=1e-15)
+    # The feature sums three terms; the gradients are copies of X, 1 and pars: exact.
+    out_size = np.abs(X) @ np.abs(pars[:2]) + abs(pars[2])
+    mine, sheet = linear(X, pars), sheet_literal.linear(X, pars)
+    for got, want, size in zip(mine, sheet, [out_size, 0.0, 0.0], strict=True):
+        assert_close_rounding(got, want, size, n_terms=3)
     x = rng.normal(scale=5, size=20)
-    for mine, sheet in zip(sigmoid(x), sheet_literal.sigmoid(x), strict=True):
-        np.testing.assert_allclose(mine, sheet, rtol=1e-13, atol=1e-300)
+    (out, grad_out), (sheet_out, sheet_grad) = sigmoid(x), sheet_literal.sigmoid(x)
+    assert_close_rounding(out, sheet_out, n_terms=4)
+    assert_close_rounding(grad_out, sheet_grad, sheet_out.reshape(grad_out.shape), n_terms=4)
     # The sheet's theta_perceptron, written from its own linear and sigmoid.
     feature, grad_linear, _ = sheet_literal.linear(X, pars)
     activation, grad_sigmoid = sheet_literal.sigmoid(feature)
     theta, grad = theta_perceptron(X, pars)
-    np.testing.assert_allclose(theta, activation, rtol=1e-13)
-    np.testing.assert_allclose(grad, grad_sigmoid * grad_linear, rtol=1e-12, atol=1e-15)
+    # theta moves by sigma' <= 1/4 times the feature's rounding, sigma' by <= 0.1 times it.
+    f_size = out_size + 1.0
+    assert_close_rounding(theta, activation, f_size, n_terms=5)
+    grad_size = f_size[:, None] * np.abs(grad_linear)
+    assert_close_rounding(grad, grad_sigmoid * grad_linear, grad_size, n_terms=5)
 
 
 # --- numerics ---------------------------------------------------------------------
@@ -128,6 +138,7 @@ def test_sigmoid_is_monotone_and_bounded_over_a_wide_range():
 def test_linear_grad_pars_is_the_derivative(X, pars, central_difference):
     _, grad_pars, _ = linear(X, pars)
     numeric = central_difference(lambda p: linear(X, p)[0], pars)  # (N, 3)
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad_pars, numeric, rtol=1e-6, atol=1e-8)
 
 
@@ -136,6 +147,7 @@ def test_linear_grad_x_is_the_derivative(X, pars, central_difference):
     _, _, grad_x = linear(X, pars)
     numeric = central_difference(lambda x: linear(x, pars)[0], X)  # (N, N, 2)
     N = X.shape[0]
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     # out[n] depends on X[n] only, through the same two weights for every n.
     for n in range(N):
         np.testing.assert_allclose(numeric[n, n], grad_x[0], rtol=1e-6, atol=1e-8)
@@ -147,6 +159,7 @@ def test_linear_grad_x_is_the_derivative(X, pars, central_difference):
 def test_sigmoid_grad_is_the_derivative(x, central_difference):
     _, grad = sigmoid(x)
     numeric = central_difference(lambda v: sigmoid(v)[0], x)  # (N, N), diagonal
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad[:, 0], np.diag(numeric), rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(numeric - np.diag(np.diag(numeric)), 0.0, atol=1e-12)
 
@@ -155,6 +168,7 @@ def test_sigmoid_grad_is_the_derivative(x, central_difference):
 def test_theta_perceptron_grad_is_the_derivative(X, pars, central_difference):
     _, grad = theta_perceptron(X, pars)
     numeric = central_difference(lambda p: theta_perceptron(X, p)[0], pars)
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-9)
 
 
