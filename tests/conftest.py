@@ -50,6 +50,17 @@ def _central_difference(func, x, h=1e-6):
     -------
     ndarray of shape S + T
         Entry ``[s, t]`` approximates d func(x)[s] / d x[t].
+
+    Notes
+    -----
+    Comparing this with an exact gradient needs a tolerance far above rounding
+    (tests/tolerance.py does not apply). With step h the central difference is off by
+    the truncation error ``h**2 / 6 * |third derivative|`` (1e-13 for h = 1e-6 and
+    third derivatives of order 1, more where they are large: the relative part,
+    rtol 1e-6 to 1e-5 in the tests) plus the rounding of ``f(x + h) - f(x - h)``
+    divided by 2h, about ``eps * |f| / h`` = 2e-10 for |f| of order 1 (the absolute
+    part, atol 1e-9 to 1e-8). A wrong gradient formula is off by the size of the
+    gradient itself.
     """
     x = np.array(x, dtype=np.float64)
     out_shape = np.atleast_1d(np.asarray(func(x))).shape
