@@ -403,9 +403,9 @@
       c[4].parentNode.classList.toggle(k < 3 ? "bph-dead1" : "bph-dead2", hidden && (k < 3 ? q.r1 : q.r2) === 0);
     }
     if (this.status) {
-      var last = this.risks.length ? this.risks[this.risks.length - 1] : null;
-      this.status.textContent = this.failed || ("step i = " + this.step +
-        (last === null ? " (press Play or Step)" : ", R(φ) before this step = " + fmt(last, 6)));
+      var now = riskInto(this.X, this.z, p, new Float64Array(9));
+      this.status.textContent = this.failed || ("after i = " + this.step + " steps, R(φ) = " + fmt(now, 6) +
+        (this.step ? "" : " (press Play or Step)"));
     }
     this.announce = "θ(x) = " + fmt(q.theta, 4) + (this.status ? ". " + this.status.textContent : "");
     if (!this.running) this.sayLater();

@@ -317,18 +317,18 @@ def test_training_plays_steps_and_resets(browser):
         assert np.array_equal(shown[0], X.ravel()) and np.array_equal(shown[1], z)
         page.locator("#bph-ch06").get_by_role("button", name="Step", exact=True).click()
         status = page.locator(".bph-status").inner_text()
-        assert "step i = 1" in status
+        assert "after i = 1 steps" in status
         start = np.array([-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0])
-        risk, _, _ = empirical_risk(X, z, multilayer_perceptron, start)
-        assert f"{risk:.6f}" in status.replace("−", "-")
+        one_step = learn((X, z), start, multilayer_perceptron, nsteps=1, lr=0.01)
+        risk, _, _ = empirical_risk(X, z, multilayer_perceptron, one_step)
+        assert f"R(φ) = {risk:.6f}" in status.replace("−", "-")
         page.locator("#bph-ch06").get_by_role("button", name="Play", exact=True).click()
         page.wait_for_function(
-            "() => /step i = ([0-9]+)/.exec(document.querySelector('.bph-status')"
-            ".textContent)[1] > 500"
+            "() => /i = ([0-9]+)/.exec(document.querySelector('.bph-status').textContent)[1] > 500"
         )
         page.locator("#bph-ch06").get_by_role("button", name="Pause", exact=True).click()
         page.locator("#bph-ch06").get_by_role("button", name="Reset", exact=True).click()
-        assert "step i = 0" in page.locator(".bph-status").inner_text()
+        assert "after i = 0 steps" in page.locator(".bph-status").inner_text()
         assert page.locator(".bph-num[data-par='w_11']").input_value() == "-0.1"
         assert not page.errors
     finally:
