@@ -66,7 +66,7 @@ __all__ = [
     "check_theta_perceptron",
 ]
 
-#: Relative tolerance: values may differ by rounding, as ``np.isclose`` measures it.
+#: Relative tolerance (values may differ by rounding), as ``np.isclose`` measures it.
 RTOL = 1e-7
 #: Absolute tolerance, for entries that should be (almost) zero.
 ATOL = 1e-10
