@@ -12,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sheet import SHEET_INIT
+from tolerance import assert_close_rounding, descent_scale, network_scales, risk_scales
 
 from mlp_by_hand import (
     EPS,
@@ -49,14 +50,14 @@ def test_loss_matches_the_sheet_inside_the_unit_interval(rng):
     z = rng.integers(0, 2, size=100)
     theta = rng.uniform(1e-6, 1 - 1e-6, size=100)
     for mine, sheet in zip(loss(z, theta), sheet_literal.loss(z, theta), strict=True):
-        np.testing.assert_allclose(mine, sheet, rtol=1e-14)
+        assert_close_rounding(mine, sheet, n_terms=3)  # a log or a quotient of one term
 
 
 def test_loss_values_by_hand():
     out, grad = loss(np.array([1, 0, 1, 0]), np.array([0.25, 0.25, 0.5, 0.9]))
     expected = [-math.log(0.25), -math.log(0.75), math.log(2), -math.log(0.1)]
-    np.testing.assert_allclose(out, expected, rtol=1e-15)
-    np.testing.assert_allclose(grad[:, 0], [-4.0, 1 / 0.75, -2.0, 1 / 0.1], rtol=1e-14)
+    assert_close_rounding(out, expected, n_terms=3)
+    assert_close_rounding(grad[:, 0], [-4.0, 1 / 0.75, -2.0, 1 / 0.1], n_terms=3)
 
 
 def test_loss_is_finite_and_clipped_at_exactly_zero_and_one():
@@ -77,7 +78,7 @@ def test_loss_clips_below_eps_and_nowhere_else():
     theta = np.array([EPS / 4, 1e-10, 1 - EPS / 4, 1 - 1e-10])
     out, grad = loss(z, theta)
     np.testing.assert_array_equal(out[[0, 2]], [-np.log(EPS)] * 2)
-    np.testing.assert_allclose(out[1], -np.log(1e-10), rtol=1e-15)
+    assert_close_rounding(out[1], -np.log(1e-10), n_terms=2)
     np.testing.assert_allclose(grad[:, 0], [-1 / EPS, -1e10, 1 / EPS, 1 / (1 - theta[3])])
 
 
@@ -88,7 +89,9 @@ def test_loss_gradient_is_consistent_with_its_value_everywhere():
         z = np.full(theta.shape, label)
         out, grad = loss(z, theta)
         sign = -1.0 if label == 1 else 1.0
-        np.testing.assert_allclose(grad[:, 0], sign * np.exp(out), rtol=1e-13)
+        # exp turns the rounding of out (size |out|) into a relative error of exp(out).
+        scale = np.exp(out) * (1 + np.abs(out))
+        assert_close_rounding(grad[:, 0], sign * np.exp(out), scale, n_terms=3)
 
 
 @given(
@@ -101,6 +104,7 @@ def test_loss_grad_is_the_derivative(theta, data, central_difference):
     z = data.draw(arrays(np.int64, theta.shape, elements=st.integers(0, 1)))
     _, grad = loss(z, theta)
     numeric = central_difference(lambda t: loss(z, t)[0], theta, h=1e-8)  # (N, N) diagonal
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad[:, 0], np.diag(numeric), rtol=1e-5)
     np.testing.assert_allclose(numeric - np.diag(np.diag(numeric)), 0.0, atol=1e-6)
 
@@ -116,6 +120,7 @@ def test_loss_of_theta_perceptron_grad_is_the_derivative(X, pars, data, central_
     theta, grad_theta = theta_perceptron(X, pars)
     _, grad_loss = loss(z, theta)
     numeric = central_difference(lambda p: loss(z, theta_perceptron(X, p)[0])[0], pars)
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad_loss * grad_theta, numeric, rtol=1e-5, atol=1e-8)
 
 
@@ -141,9 +146,10 @@ def test_empirical_risk_matches_the_sheet(half_circles, rng):
     s_risk, s_grad, s_theta = sheet_literal.empirical_risk(
         X, z, sheet_literal.multilayer_perceptron, pars
     )
-    assert risk == pytest.approx(s_risk, rel=1e-13)
-    np.testing.assert_allclose(grad, s_grad, rtol=1e-11, atol=1e-15)
-    np.testing.assert_allclose(theta, s_theta, rtol=1e-13)
+    risk_scale, grad_scale = risk_scales(X, z, pars)
+    assert_close_rounding(risk, s_risk, risk_scale, n_terms=len(z))
+    assert_close_rounding(grad, s_grad, grad_scale, n_terms=len(z))
+    assert_close_rounding(theta, s_theta, network_scales(X, pars)[0], n_terms=5)
 
 
 def test_empirical_risk_is_the_mean_of_a_plain_loop(rng):
@@ -156,8 +162,9 @@ def test_empirical_risk_is_the_mean_of_a_plain_loop(rng):
         p = theta_n[0] if z[n] == 1 else 1 - theta_n[0]
         total_risk += -math.log(p)
         total_grad += (-1 / theta_n[0] if z[n] == 1 else 1 / (1 - theta_n[0])) * grad_n[0]
-    assert risk == pytest.approx(total_risk / 15, rel=1e-13)
-    np.testing.assert_allclose(grad, total_grad / 15, rtol=1e-10, atol=1e-15)
+    risk_scale, grad_scale = risk_scales(X, z, pars)
+    assert_close_rounding(risk, total_risk / 15, risk_scale, n_terms=15)
+    assert_close_rounding(grad, total_grad / 15, grad_scale, n_terms=15)
 
 
 @st.composite
@@ -187,6 +194,7 @@ def test_empirical_risk_grad_is_the_derivative(problem, central_difference):
     assume(np.abs(logit).max() < 8)
     _, grad, _ = empirical_risk(X, z, theta_func, pars)
     numeric = central_difference(lambda p: empirical_risk(X, z, theta_func, p)[0], pars)
+    # Truncation and cancellation error, not rounding: see conftest.central_difference.
     np.testing.assert_allclose(grad, numeric[0], rtol=1e-5, atol=1e-8)
 
 
@@ -215,7 +223,7 @@ def test_matches_the_literal_sheet_learn(half_circles):
     X, z = half_circles
     mine = learn((X, z), SHEET_INIT, multilayer_perceptron, nsteps=300, lr=0.01)
     sheet = sheet_literal.learn((X, z), SHEET_INIT, sheet_literal.multilayer_perceptron, 300)
-    np.testing.assert_allclose(mine, sheet, rtol=1e-10, atol=1e-12)
+    assert_close_rounding(mine, sheet, descent_scale(sheet, 300))
 
 
 def test_zero_steps_returns_a_copy(half_circles):

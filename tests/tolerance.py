@@ -180,3 +180,37 @@ def descent_scale(pars, nsteps):
     """
     pars = np.asarray(pars, dtype=np.float64)
     return max(nsteps, 1) * np.abs(pars).max(axis=-1, keepdims=True)
+
+
+def risk_scales(X, z, pars):
+    """Sizes of the terms behind the empirical risk of the 2-H-1 network and its gradient.
+
+    The risk is the mean over the N points of ``loss = -log(theta)`` (z = 1) or
+    ``-log(1 - theta)`` (z = 0); a rounding of theta moves the loss by at most
+    ``1 / min(theta, 1 - theta)`` times itself. A gradient entry is the mean of
+    ``loss'(theta) * dtheta/dparameter`` with ``|loss'| <= 1 / min(theta, 1 - theta)``.
+    So the scales are those of `network_scales`, times that factor, averaged over the
+    points (plus the losses themselves for the risk). Compare with ``n_terms`` about N.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    z : ndarray of shape (N,)
+    pars : ndarray of shape (4H+1,)
+
+    Returns
+    -------
+    risk_scale : float
+    grad_scale : ndarray of shape (4H+1,)
+    """
+    X = np.asarray(X, dtype=np.float64)
+    pars = np.asarray(pars, dtype=np.float64)
+    H = (len(pars) - 1) // 4
+    rows = pars[: 3 * H].reshape(H, 3)
+    f = np.maximum(X @ rows[:, :2].T + rows[:, 2], 0.0) @ pars[3 * H : 4 * H] + pars[4 * H]
+    theta = 1.0 / (1.0 + np.exp(-f))
+    pull = 1.0 / np.maximum(np.minimum(theta, 1.0 - theta), EPS)
+    losses = -np.log(np.maximum(np.where(np.asarray(z) == 1, theta, 1.0 - theta), EPS))
+    theta_scale, grad_scale = network_scales(X, pars)
+    risk_scale = float(np.mean(losses + pull * theta_scale))
+    return risk_scale, (pull[:, None] * grad_scale).mean(axis=0)
