@@ -73,5 +73,6 @@ def test_grad_is_the_derivative_away_from_the_kink(x, central_difference):
     assume(np.abs(x).min() > 1e-4)
     _, grad = relu(x)
     numeric = central_difference(lambda v: relu(v)[0], x)  # (N, N): diagonal
+    # relu is linear on each side: only the difference's rounding, eps |x| / h, remains.
     np.testing.assert_allclose(grad[:, 0], np.diag(numeric), atol=1e-9)
     np.testing.assert_allclose(numeric - np.diag(np.diag(numeric)), 0.0, atol=1e-12)
