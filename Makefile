@@ -20,7 +20,7 @@ JBFLAGS := --all -W -n --keep-going
 BOOKFLAGS := -W -n --keep-going
 PYTEST := env -u MPLBACKEND BOOK_HTML=$(abspath $(HTML)) $(BIN)/python -m pytest -q
 
-.PHONY: help venv book student test lint unit portable gate built browser bench serve chapter clean
+.PHONY: help venv book student test lint unit portable gate built browser bench serve chapter pdf clean
 
 help:
 	@echo "make book      build the whole book into _build/html (sets up .venv first)"
@@ -28,6 +28,7 @@ help:
 	@echo "make portable  the unit tests under five OpenBLAS kernels (part of make test)"
 	@echo "make serve     serve _build/html on http://localhost:8000"
 	@echo "make chapter CH=02_relu   execute one chapter and build its page alone"
+	@echo "make pdf       the whole book as one PDF, into _build/html (after make book)"
 	@echo "make student   the book with solutions hidden, into _build/student"
 	@echo "make bench     speed comparisons, printed as a table"
 
@@ -39,12 +40,19 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+# MathJax 4, the book's only browser dependency, exactly as package-lock.json pins it
+# (book/_ext/mathjax4.py copies it into the build).
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+book: $(STAMP) $(NODE_STAMP)
 	$(JB) build $(BOOKFLAGS) --path-output $(OUT) .
 
 # The same book for students: solutions hidden on the pages and left out of the
 # notebooks (they still execute, so the pages after them keep working).
-student: $(STAMP)
+student: $(STAMP) $(NODE_STAMP)
 	rm -rf $(BUILD)/student
 	$(BIN)/python book/_ext/student_config.py _config.yml $(BUILD)/student/_config.yml
 	$(JB) build $(JBFLAGS) --config $(BUILD)/student/_config.yml --path-output $(BUILD)/student .
@@ -73,7 +81,7 @@ portable: $(STAMP)
 # The gate: every chapter re-executed from clean (execute_notebooks: force, whatever
 # the cache holds); any warning, broken reference, raising cell or output on stderr
 # fails it. CI runs this, never the cached make book.
-gate: $(STAMP)
+gate: $(STAMP) $(NODE_STAMP)
 	rm -rf $(HTML) $(BUILD)/.doctrees $(BUILD)/jupyter_execute
 	$(BIN)/python book/_ext/package_hash.py _config.yml $(BUILD)/gate/_config.yml
 	$(JB) build $(JBFLAGS) --config $(BUILD)/gate/_config.yml --path-output $(OUT) .
@@ -86,7 +94,12 @@ built: $(STAMP)
 browser: $(STAMP)
 	$(PYTEST) -m browser
 
-test: lint unit portable gate built browser
+# The whole book as one PDF (instructor's edition), printed from the built pages by
+# Chromium: $(HTML)/backprop-by-hand.pdf, linked from every page. Run after book or gate.
+pdf: $(STAMP)
+	$(BIN)/python tools/make_pdf.py $(HTML)
+
+test: lint unit portable gate built pdf browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -97,7 +110,7 @@ serve:
 
 # One chapter alone: executed (a failing cell stops it with the traceback) and built as a
 # single page. References to other chapters cannot resolve there, so it is not -W.
-chapter: $(STAMP)
+chapter: $(STAMP) $(NODE_STAMP)
 	@test -n "$(CH)" || { echo "usage: make chapter CH=02_relu"; exit 2; }
 	@test -f book/$(CH).md || { echo "no chapter book/$(CH).md"; exit 2; }
 	$(JB) build --path-output $(OUT) book/$(CH).md

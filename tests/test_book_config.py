@@ -39,7 +39,8 @@ def test_no_extension_that_loads_from_another_host(sphinx_config):
     extensions = sphinx_config["extensions"]
     # sphinx_thebe writes a CDN address into every page, even with Thebe switched off.
     assert "sphinx_thebe" not in extensions
-    assert "sphinx-mathjax-offline" in extensions, "MathJax must come from the build"
+    # book/_ext/mathjax4.py: MathJax 4 from node_modules, copied into the build.
+    assert "mathjax4" in extensions, "MathJax must come from the build"
     assert sphinx_config.get("mathjax_path") in (None, "mathjax/tex-chtml.js")
 
 

@@ -5,6 +5,7 @@ runs them after `make gate`). The book is looked for in $BOOK_HTML, else _build/
 Without a built book they are skipped, with the reason; under CI=true they fail.
 """
 
+import json
 import os
 import re
 from html.parser import HTMLParser
@@ -139,14 +140,25 @@ def test_no_stylesheet_fetches_from_another_host(html_dir):
 
 
 def test_mathjax_and_its_fonts_come_from_the_build(html_dir):
+    """MathJax 4 (book/_ext/mathjax4.py), its font, and a configuration that finds both."""
     mathjax = html_dir / "_static" / "mathjax"
     assert (mathjax / "tex-chtml.js").is_file()
-    assert list((mathjax / "output" / "chtml" / "fonts").rglob("*.woff")), "MathJax fonts"
+    # package-lock.json pins the version; MathJax 3 cannot break a long equation.
+    pinned = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    version = pinned["node_modules/mathjax"]["version"]
+    assert version.startswith("4."), version
+    assert f'"{version}"' in (mathjax / "tex-chtml.js").read_text(), "not the pinned MathJax"
+    font = mathjax / "fonts" / "mathjax-newcm-font"
+    assert (font / "chtml.js").is_file()
+    assert list((font / "chtml" / "woff2").glob("*.woff2")), "MathJax fonts"
     with_math = [p for p in _pages(html_dir) if 'class="math' in p.read_text(encoding="utf-8")]
     assert with_math, "no page has math: is the book built?"
     for page in with_math:
         text = page.read_text(encoding="utf-8")
         assert re.search(r'<script[^>]+src="[./]*_static/mathjax/tex-chtml\.js', text), page.name
+        # Without this path MathJax 4 fetches its font from a CDN.
+        assert '"fonts": "[mathjax]/fonts"' in text, f"{page.name}: MathJax's font path"
+        assert '"displayOverflow": "linebreak"' in text, f"{page.name}: long equations break"
 
 
 def test_theme_icons_and_fonts_are_local(html_dir):
