@@ -107,5 +107,6 @@ def test_agrees_with_mlp_for_two_hidden_neurons(rng):
     X, pars = rng.normal(size=(50, 2)), rng.normal(size=9)
     theta, grad = multilayer_perceptron(X, pars)
     theta_mlp, grad_mlp = mlp(X, pars)
-    np.testing.assert_allclose(theta, theta_mlp, rtol=1e-13, atol=1e-16)
-    np.testing.assert_allclose(grad, grad_mlp, rtol=1e-12, atol=1e-15)
+    theta_scale, grad_scale = network_scales(X, pars)
+    assert_close_rounding(theta, theta_mlp, theta_scale, n_terms=5)
+    assert_close_rounding(grad, grad_mlp, grad_scale, n_terms=5)
