@@ -30,8 +30,8 @@ def generate_data(N, half=True, seed=None):
         raise TypeError(f"N must be an int (points to draw), got {kind}")
     if N < 2:
         raise ValueError(f"N must be at least 2 (one per circle), got {N}")
-    # Imported here, not at the top: sklearn.datasets takes seconds to import,
-    # and every chapter imports this package whether it draws data or not.
+    # Imported here, not at the top: sklearn.datasets takes seconds to
+    # import, and every chapter imports this package, drawing data or not.
     from sklearn.datasets import make_circles
 
     X, z = make_circles(int(N), noise=0.1, factor=0.5, random_state=seed)

@@ -111,7 +111,8 @@ def init_pars(n_hidden, seed=None):
     reading H inputs) so that theta starts near 0.5 whatever H is; the output bias
     starts at 0.
     """
-    if isinstance(n_hidden, bool) or not isinstance(n_hidden, (int, np.integer)):
+    is_int = isinstance(n_hidden, (int, np.integer))
+    if isinstance(n_hidden, bool) or not is_int:
         kind = type(n_hidden).__name__
         raise TypeError(f"n_hidden must be an int, got {kind}")
     if n_hidden < 1:
