@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import unicodedata
 
 import pytest
 from browser_support import ROOT, book_html, chapter_pages, skip_or_fail
@@ -50,7 +51,8 @@ def pdf():
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """``text`` without whitespace, ligatures spelled out ("ﬁ" is "fi")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @functools.cache

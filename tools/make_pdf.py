@@ -173,7 +173,9 @@ def print_page(context, url: str) -> tuple[bytes, list[tuple[int, str]]]:
     page = context.new_page()
     try:
         page.emulate_media(media="print")
-        page.goto(url, wait_until="load")
+        response = page.goto(url, wait_until="load")
+        if response is None or not response.ok:
+            raise RuntimeError(f"{url}: {response.status if response else 'no response'}")
         page.evaluate(WAIT_FOR_PAGE)
         page.evaluate(PREPARE)
         page.evaluate(WAIT_FOR_PAGE)
@@ -260,6 +262,9 @@ def make_pdf(html_dir: Path, out: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    missing = [path for path in book_pages() if not (html_dir / path).is_file()]
+    if missing:
+        raise SystemExit(f"_toc.yml names pages the build has not made: {missing}")
     started = time.perf_counter()
     with serve(html_dir) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -296,7 +301,7 @@ def make_pdf(html_dir: Path, out: Path) -> dict:
 
     writer = PdfWriter()
     writer.append(front, import_outline=False)
-    writer.add_outline_item("Contents", page_number=1)
+    writer.add_outline_item(title="Contents", page_number=1)
     for reader, marks in printed:
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
@@ -305,7 +310,7 @@ def make_pdf(html_dir: Path, out: Path) -> dict:
             while parents and parents[-1][0] >= level:
                 parents.pop()
             parent = parents[-1][1] if parents else None
-            item = writer.add_outline_item(text, page_number=start + page, parent=parent)
+            item = writer.add_outline_item(title=text, page_number=start + page, parent=parent)
             parents.append((level, item))
     for index, page in enumerate(writer.pages):
         page.merge_page(numbers.pages[index])
