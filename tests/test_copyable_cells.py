@@ -21,6 +21,7 @@ _build/html; without one the tests skip (and fail under CI=true).
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -65,10 +66,17 @@ def _pins():
 def reader_python(tmp_path_factory):
     """A fresh venv with the package's wheel and its runtime dependencies only."""
     base = tmp_path_factory.mktemp("reader")
+    # Build from a copy: setuptools leaves build/ and *.egg-info beside the sources.
+    source = base / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(ROOT / "code", source / "code", ignore=ignore)
     wheels = base / "wheel"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), "."],
-        cwd=ROOT,
+        cwd=source,
         check=True,
     )
     [wheel] = wheels.glob("mlp_by_hand-*.whl")
