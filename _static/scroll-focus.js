@@ -15,7 +15,19 @@
       const scrolls =
         box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
       if (scrolls && box.tabIndex < 0) box.tabIndex = 0;
+      // Tables draw their own backgrounds over the scroll shadows: custom.css fades the
+      // edge where more of the table is hidden instead (classes f-more-left/right).
+      if (box.classList.contains("pst-scrollable-table-container")) edges(box);
     });
+  };
+  const edges = (box) => {
+    const hidden = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("f-more-left", hidden > 1 && box.scrollLeft > 1);
+    box.classList.toggle("f-more-right", hidden > 1 && box.scrollLeft < hidden - 1);
+    if (hidden > 1 && !box.dataset.fWatched) {
+      box.dataset.fWatched = "1";
+      box.addEventListener("scroll", () => edges(box), { passive: true });
+    }
   };
   let timer = null;
   const soon = () => {

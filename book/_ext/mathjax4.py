@@ -29,8 +29,10 @@ CONFIG = {
     "loader": {"paths": {"fonts": "[mathjax]/fonts"}},
     "output": {
         # Too wide for the column: break at operators and relations, do not overflow.
+        # Inline formulas stay whole: broken, they made table columns as narrow as one
+        # symbol; the line of prose breaks around them instead.
         "displayOverflow": "linebreak",
-        "linebreaks": {"inline": True, "width": "100%"},
+        "linebreaks": {"inline": False, "width": "100%"},
     },
 }
 
