@@ -12,7 +12,8 @@ PDF_NAME = "backprop-by-hand.pdf"
 
 def _link_the_pdf(app, pagename, templatename, context, doctree):
     pathto = context.get("pathto")
-    if pathto is None:
+    # The student edition (make student) has no PDF: the PDF is the instructor's edition.
+    if pathto is None or getattr(app.config, "hide_solutions", False):
         return
     item = {
         "type": "link",
