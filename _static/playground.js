@@ -125,7 +125,7 @@
   // The plotted square of the plane: the half circles, with room for the sheet's
   // reference point x = (1, 2).
   var X1 = [-1.6, 1.6], X2 = [-0.6, 2.2];
-  var GRID = 6; // canvas pixels per shading cell (before the device pixel ratio)
+  var GRID = 7; // canvas pixels per shading cell (before the device pixel ratio)
   var PRESETS = { // chapter 6's starts
     sheet: [-0.1, 1, 0, 0.1, 1, 0, -0.1, -0.1, 0],
     dead: [0, -1, -0.5, 0.1, 1, 0, -0.1, -0.1, 0],
@@ -260,7 +260,7 @@
     }
 
     this.bindPlot();
-    var redraw = function () { self.cache = null; self.request(); };
+    var redraw = function () { self.cache = null; self.remeasure = true; self.request(); };
     window.addEventListener("resize", redraw);
     new MutationObserver(redraw).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     this.changed(true);
@@ -343,14 +343,18 @@
     this.play.textContent = this.running ? "Pause" : "Play";
     this.play.setAttribute("aria-pressed", String(this.running));
     if (this.running) this.loop();
-    else this.say();
+    else this.changed(false); // the numbers of the last step, which a throttle may have skipped
   };
 
   Playground.prototype.loop = function () {
-    var self = this;
-    requestAnimationFrame(function frame() {
+    // Steps get a few milliseconds of each frame: fewer when frames come late (a busy
+    // machine), more when they come on time, so the picture keeps moving smoothly.
+    var self = this, budget = 4, last = 0;
+    requestAnimationFrame(function frame(now) {
       if (!self.running) return;
-      self.train(self.perFrame, 6); // at most 6 ms of steps, so that frames keep coming
+      if (last) budget = Math.min(8, Math.max(0.5, budget * (now - last > 25 ? 0.7 : 1.1)));
+      last = now;
+      self.train(self.perFrame, budget);
       if (self.running) requestAnimationFrame(frame);
     });
   };
@@ -378,7 +382,11 @@
 
   // Recompute the readout; `all` also rewrites every control, else all but `from`.
   Playground.prototype.changed = function (all, from) {
-    var p = this.pars, x = this.point, k;
+    var p = this.pars, x = this.point, k, t = performance.now();
+    this.request();
+    // While training, the numbers are rewritten ten times a second; the plot every frame.
+    if (this.running && t - (this.written || 0) < 100) return;
+    this.written = t;
     for (k = 0; k < 9; k++) {
       if (this.sliders[k] !== from) this.sliders[k].value = String(p[k]);
       if (this.numbers[k] !== from) this.numbers[k].value = String(+p[k].toFixed(4));
@@ -409,7 +417,6 @@
     }
     this.announce = "θ(x) = " + fmt(q.theta, 4) + (this.status ? ". " + this.status.textContent : "");
     if (!this.running) this.sayLater();
-    this.request();
   };
 
   // Screen readers hear theta once the reader pauses, not at every slider tick or frame.
@@ -436,11 +443,19 @@
       k1: get("--bph-k1"), k2: get("--bph-k2"), key: get("--bph-bg") + get("--bph-c0") };
   };
 
+  // The canvas's size, measured only after a resize or a change of theme: reading
+  // clientWidth at every frame would make the browser lay out the whole page each time.
   Playground.prototype.size = function (canvas, aspect) {
-    var w = Math.max(200, Math.round(canvas.clientWidth || 300)), ratio = window.devicePixelRatio || 1;
-    var h = Math.round(w * aspect);
-    if (canvas.width !== Math.round(w * ratio)) { canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio); }
-    canvas.style.height = h + "px";
+    var ratio = window.devicePixelRatio || 1;
+    if (!canvas.bphWidth || this.remeasure) {
+      canvas.bphWidth = Math.max(200, Math.round(canvas.clientWidth || 300));
+      var h0 = Math.round(canvas.bphWidth * aspect);
+      if (canvas.width !== Math.round(canvas.bphWidth * ratio)) {
+        canvas.width = Math.round(canvas.bphWidth * ratio); canvas.height = Math.round(h0 * ratio);
+      }
+      canvas.style.height = h0 + "px";
+    }
+    var w = canvas.bphWidth, h = Math.round(w * aspect);
     var ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     return { ctx: ctx, w: w, h: h };
@@ -457,7 +472,7 @@
     var aspect = (X2[1] - X2[0]) / (X1[1] - X1[0]);
     var sz = this.size(this.canvas, aspect), ctx = sz.ctx, w = sz.w, h = sz.h, p = this.pars;
     this.w = w; this.h = h;
-    var col = this.colours();
+    var col = this.cache ? this.cache.col : this.colours();
     var bg = rgb(col.bg), c0 = rgb(col.c0), c1 = rgb(col.c1);
     this.bg = col.bg;
     // theta on a grid of cells, drawn small and scaled up smoothly.
@@ -530,9 +545,10 @@
     ctx.fillText("x₁ →", w - 34, h - 8);
     ctx.fillText("x₂ ↑", 14, 10);
 
-    this.canvas.setAttribute("aria-label", "Plot of θ(x) over the half circles; the picked point x = (" +
+    if (!this.running) this.canvas.setAttribute("aria-label", "Plot of θ(x) over the half circles; the picked point x = (" +
       fmt(this.point[0], 2) + ", " + fmt(this.point[1], 2) + ") has θ(x) = " + fmt(forward(this.point[0], this.point[1], p).theta, 4));
     if (this.riskCanvas) this.drawRisk(col);
+    this.remeasure = false;
   };
 
   Playground.prototype.drawData = function (col, w, h) {
@@ -547,7 +563,7 @@
       if (this.z[n] === 1) { ctx.fillStyle = col.c1; ctx.fill(); ctx.strokeStyle = col.fg; ctx.stroke(); }
       else { ctx.strokeStyle = col.c0; ctx.stroke(); }
     }
-    return { canvas: cv, key: col.key + w };
+    return { canvas: cv, key: col.key + w, col: col };
   };
 
   // Draws w_1 x_1 + w_2 x_2 + b = 0 clipped to the plot; returns it in pixels, or null.
