@@ -31,12 +31,14 @@ MODES = ("light", "dark")
 TIMEOUT_MS = 60_000
 
 # Everything a reader can open, opened: solutions (sphinx-togglebutton) and <details>.
-OPEN_EVERYTHING = """() => {
+OPEN_EVERYTHING = """async () => {
     document.querySelectorAll('.toggle-hidden')
         .forEach(el => el.classList.remove('toggle-hidden'));
     document.querySelectorAll('button.toggle-button-hidden')
         .forEach(el => el.classList.remove('toggle-button-hidden'));
     document.querySelectorAll('details').forEach(el => { el.open = true; });
+    // _static/scroll-focus.js makes the boxes that now scroll reachable, 0.1 s later.
+    await new Promise(r => setTimeout(r, 500));
 }"""
 
 WAIT_FOR_MATH = """async () => {
