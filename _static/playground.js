@@ -211,7 +211,7 @@
     this.live = el("p", { "class": "bph-sr", "aria-live": "polite" }, read);
     var wrap = el("div", { "class": "bph-tablewrap", tabindex: "0", role: "region", "aria-label": "The nine gradient entries at x" }, read);
     var table = el("table", { "class": "bph-grad" }, wrap);
-    el("caption", {}, table, "∂θ/∂φ at x: each entry is the product of its row's factors");
+    el("caption", {}, table, "∂θ/∂φ at x, each entry the product of its factors");
     var hr = el("tr", {}, el("thead", {}, table));
     ["entry", "∂θ/∂entry", "= σ′(f)", "× v_k", "× relu′(a_k)", "× (x_j, h_k or 1)"].forEach(function (h) {
       el("th", { scope: "col" }, hr, h.replace("v_k", "vₖ").replace("a_k", "aₖ").replace("x_j", "xⱼ").replace("h_k", "hₖ"));
