@@ -6,7 +6,7 @@ import sheet_literal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from sheet import SHEET_PARS
+from sheet import SHEET_PARS, SHEET_X
 from tolerance import assert_close_rounding, network_scales
 
 from mlp_by_hand import PARAMETER_NAMES, mlp, multilayer_perceptron
@@ -14,8 +14,6 @@ from mlp_by_hand import PARAMETER_NAMES, mlp, multilayer_perceptron
 coords = st.floats(-3, 3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 points = st.integers(1, 12).flatmap(lambda n: arrays(np.float64, (n, 2), elements=coords))
 nine_pars = arrays(np.float64, (9,), elements=coords)
-
-SHEET_X = np.array([[1.0, 2.0]])
 
 
 def hidden_features(X, pars):
