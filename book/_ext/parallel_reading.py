@@ -6,11 +6,10 @@ it, so this extension asks instead: with two cores the chapters run two at a tim
 
 Two details make that work:
 
-- Sphinx reads in parallel only if every extension says it is safe to. Three say
+- Sphinx reads in parallel only if every extension says it is safe to. Two say
   nothing: sphinx_multitoc_numbering (it renumbers the table of contents after all
-  pages are read), sphinx_jupyterbook_latex (it acts on LaTeX builds) and
-  sphinx-mathjax-offline (it copies MathJax into the build). None keeps anything per
-  page while reading, so they are marked safe.
+  pages are read) and sphinx_jupyterbook_latex (it acts on LaTeX builds). Neither
+  keeps anything per page while reading, so they are marked safe.
 - Only the reading runs in parallel: writing the pages is quick, and some extensions
   (ours among them) write files as they go, so it stays in one process.
 - Sphinx hands each process a contiguous run of pages. Sorted by name, the heavy
@@ -26,7 +25,6 @@ from pathlib import Path
 SILENT_BUT_SAFE = (
     "sphinx_multitoc_numbering",
     "sphinx_jupyterbook_latex",
-    "sphinx-mathjax-offline",
 )
 CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.M | re.S)
 
