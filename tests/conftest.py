@@ -133,3 +133,29 @@ def pytest_sessionstart(session):
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the session.
+
+    Playwright's sync API runs one instance per thread. With a browser per test module,
+    a module started while another module's browser was still open (pytest-randomly
+    interleaves the modules) failed with "Sync API inside the asyncio loop".
+    """
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, skip_or_fail, unavailable
+
+    reason = unavailable()
+    if reason:
+        skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        except Exception as error:  # a broken Chromium install: say so, as for a missing one
+            skip_or_fail(f"{CHROMIUM} does not start: {error}")
+        yield browser
+        browser.close()

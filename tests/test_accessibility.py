@@ -15,8 +15,6 @@ from urllib.parse import urljoin
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     book_html,
     chapter_pages,
     serve,
@@ -68,18 +66,8 @@ def base_url(html_dir):
 
 
 @pytest.fixture(scope="module")
-def browser(html_dir):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-            )
-        except Exception as error:
-            skip_or_fail(f"{CHROMIUM} does not start: {error}")
-        yield browser
-        browser.close()
+def browser(html_dir, chromium):
+    return chromium
 
 
 @pytest.fixture(scope="module")

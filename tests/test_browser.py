@@ -32,8 +32,6 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     book_html,
     chapter_pages,
     corner_pixels,
@@ -101,18 +99,8 @@ def base_url(html_dir):
 
 
 @pytest.fixture(scope="session")
-def browser(html_dir):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-            )
-        except Exception as error:  # a broken Chromium install: say so, as for a missing one
-            skip_or_fail(f"{CHROMIUM} does not start: {error}")
-        yield browser
-        browser.close()
+def browser(html_dir, chromium):
+    return chromium
 
 
 @pytest.fixture(scope="session")
@@ -243,6 +231,12 @@ class Chapter:
     def phone(self):
         return self._open(PHONE, "phone")
 
+    def fresh(self):
+        """A new desktop visit that no other test has clicked on (closed with the rest)."""
+        visit = Visit(self._browser, self._base_url, self.path, DESKTOP)
+        self._visits.append(visit)
+        return visit
+
     def shot(self, visit, name):
         visit.screenshot(self._screenshots / f"{self.stem}-{name}.jpg")
 
@@ -335,13 +329,14 @@ def test_notebook_link_downloads(chapter):
 def test_clicking_a_solution_title_opens_it(chapter):
     """The title bar is what a reader clicks, and most of its text is a link to the exercise.
 
-    Runs before any toggle on the page is clicked: sphinx-togglebutton finds the button to
+    Runs on a page of its own, before any toggle on it is clicked (the tests run in
+    random order, and others click toggles): sphinx-togglebutton finds the button to
     toggle through a global variable that its last click left behind, so on a fresh page
     a click on the link throws ("button is not defined") and later ones toggle whichever
     solution was toggled last. Clicks on the title's text must reach the title itself
     (``.dropdown.admonition > .admonition-title a {pointer-events: none}`` does that).
     """
-    visit = chapter.desktop
+    visit = chapter.fresh()
     page = visit.page
     solutions = page.locator(".bd-article .solution.dropdown")
     if solutions.count() == 0:

@@ -18,13 +18,9 @@ from urllib.parse import urljoin, urlsplit
 import numpy as np
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     book_html,
     serve,
-    skip_or_fail,
-    unavailable,
 )
 
 from mlp_by_hand import empirical_risk, generate_data, learn, multilayer_perceptron
@@ -71,18 +67,9 @@ def test_each_chapter_includes_its_playground(chapter, snippet):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    reason = unavailable()
-    if reason:
-        skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
-
-    with serve(book_html()) as url, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+def browser(chromium):
+    with serve(book_html()) as url:
         yield chromium, url
-        chromium.close()
 
 
 def _open(browser, path, width=1280, dark=False):
