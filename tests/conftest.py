@@ -136,6 +136,26 @@ def _close_figures():
 
 
 @pytest.fixture(scope="session")
+def html_dir():
+    """The built book's HTML folder (browser tests: skipped, or failed under CI, without one)."""
+    from browser_support import book_html, skip_or_fail, unavailable
+
+    reason = unavailable()
+    if reason:
+        skip_or_fail(reason)
+    return book_html()
+
+
+@pytest.fixture(scope="session")
+def base_url(html_dir):
+    """The built book served on 127.0.0.1 for the whole session."""
+    from browser_support import serve
+
+    with serve(html_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for every browser test of the session.
 

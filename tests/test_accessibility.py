@@ -15,11 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 from browser_support import (
-    book_html,
     chapter_pages,
-    serve,
-    skip_or_fail,
-    unavailable,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,20 +45,6 @@ WAIT_FOR_MATH = """async () => {
     await document.fonts.ready;
     return true;
 }"""
-
-
-@pytest.fixture(scope="module")
-def html_dir():
-    reason = unavailable()
-    if reason:
-        skip_or_fail(reason)
-    return book_html()
-
-
-@pytest.fixture(scope="module")
-def base_url(html_dir):
-    with serve(html_dir) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -32,12 +32,8 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 from browser_support import (
-    book_html,
     chapter_pages,
     corner_pixels,
-    serve,
-    skip_or_fail,
-    unavailable,
 )
 
 pytestmark = pytest.mark.browser
@@ -82,20 +78,6 @@ def _has_code(html):
 
 
 # --- the browser, the server, the pages -------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def html_dir():
-    reason = unavailable()
-    if reason:
-        skip_or_fail(reason)
-    return book_html()
-
-
-@pytest.fixture(scope="session")
-def base_url(html_dir):
-    with serve(html_dir) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")

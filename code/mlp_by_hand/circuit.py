@@ -161,6 +161,25 @@ def backward_sweep(x, pars):
     return {name: float(d) for name, d in zip(names.split(), grads, strict=True)}
 
 
+def draw_legend(ax, rows, x, top, gap, fontsize):
+    """Write the two-colour key under a figure: one centred line per (text, colour, weight).
+
+    Shared by this module's circuit and :mod:`mlp_by_hand.graph`'s computation graph, so
+    the two figures explain their colours the same way.
+    """
+    for row, (text, colour, weight) in enumerate(rows):
+        ax.text(
+            x,
+            top - gap * row,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color=colour,
+            fontweight=weight,
+        )
+
+
 def _number(value):
     """A node's or edge's number as the figure prints it: four significant digits."""
     return f"{value + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
@@ -255,17 +274,7 @@ def draw_circuit(x, pars, ax=None, fontsize=18):
         ("bold blue: the value of each node", VALUE_COLOUR, "bold"),
         ("orange: on each edge, d(head) / d(tail)", DERIVATIVE_COLOUR, "normal"),
     ]
-    for row, (text, colour, weight) in enumerate(legend):
-        ax.text(
-            3.0,
-            -1.0 - 0.6 * row,
-            text,
-            ha="center",
-            va="center",
-            fontsize=fontsize - 1,
-            color=colour,
-            fontweight=weight,
-        )
+    draw_legend(ax, legend, x=3.0, top=-1.0, gap=0.6, fontsize=fontsize - 1)
     ax.set_xlim(-1.65, 7.65)
     ax.set_ylim(-1.9, 10.25)
     ax.set_aspect("equal")

@@ -13,7 +13,7 @@ edge's tail).
 
 import numpy as np
 
-from .circuit import DERIVATIVE_COLOUR, VALUE_COLOUR
+from .circuit import DERIVATIVE_COLOUR, VALUE_COLOUR, draw_legend
 
 # Where each array sits (data units, y up), and its symbol. The forward pass runs
 # down the page, so that the figure is tall and narrow enough for a phone; the
@@ -192,17 +192,7 @@ def draw_risk_graph(N, H, ax=None, fontsize=12):
         ("bold blue: the shape of each array", VALUE_COLOUR, "bold"),
         ("orange: going backwards, the bar of each edge's tail", DERIVATIVE_COLOUR, "normal"),
     ]
-    for row, (text, colour, weight) in enumerate(legend):
-        ax.text(
-            1.8,
-            -1.0 - 0.5 * row,
-            text,
-            ha="center",
-            va="center",
-            fontsize=fontsize - 1,
-            color=colour,
-            fontweight=weight,
-        )
+    draw_legend(ax, legend, x=1.8, top=-1.0, gap=0.5, fontsize=fontsize - 1)
     ax.set_xlim(-2.6, 6.2)
     ax.set_ylim(-1.8, 10.7)
     ax.axis("off")
