@@ -353,6 +353,35 @@ def test_clicking_a_solution_title_opens_it(chapter):
             solutions.nth(index).locator("button.toggle-button").click()
 
 
+def test_code_and_equations_fit_at_desktop_width(chapter):
+    """At 1280 px no code box (input or output) and no display equation scrolls sideways.
+
+    Checked with every solution open, on a page of its own: a listing inside a folded
+    solution has a narrower box than one in the text.
+    """
+    page = chapter.fresh().page
+    page.evaluate(
+        """async () => {
+            document.querySelectorAll('.toggle-hidden')
+                .forEach(el => el.classList.remove('toggle-hidden'));
+            document.querySelectorAll('details').forEach(el => { el.open = true; });
+            await new Promise(r => requestAnimationFrame(r));
+        }"""
+    )
+    too_wide = page.evaluate(
+        """() => {
+            const boxes = '.bd-article div.highlight pre, .bd-article .cell_output pre, '
+                + '.bd-article mjx-container[display="true"]';
+            return Array.from(document.querySelectorAll(boxes))
+                .filter(el => el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+                .map(el => `${el.tagName.toLowerCase()} ${el.scrollWidth} px in `
+                    + `${el.clientWidth} px: `
+                    + el.textContent.trim().split('\\n')[0].slice(0, 70));
+        }"""
+    )
+    assert too_wide == [], "scrolls sideways at 1280 px:\n" + "\n".join(too_wide)
+
+
 def _open_solutions(page):
     """Indices of the page's folded-solution boxes that are open."""
     return set(
