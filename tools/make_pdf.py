@@ -16,36 +16,20 @@ stamps page numbers (a page of numbers printed by Chromium, laid over each page)
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import html
 import io
 import sys
-import threading
 import time
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+from local_book import CHROMIUM, CHROMIUM_ARGS, ROOT, book_pages, serve
 from pypdf import PdfReader, PdfWriter
 
-ROOT = Path(__file__).resolve().parent.parent
 # The name book/_ext/pdf_edition.py links to.
 PDF_NAME = "backprop-by-hand.pdf"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 # A4 with margins: the printable width is 178 mm = 673 CSS px, and the page is laid out
 # (and MathJax breaks its lines) at that width before it is printed.
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
@@ -123,36 +107,6 @@ NUMBERS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
   .p span {{ position: absolute; bottom: 8mm; left: 0; right: 0; text-align: center;
             font-size: 9pt; color: #333; }}
 </style></head><body>{pages}</body></html>"""
-
-
-def book_pages() -> list[str]:
-    """Every page of the book as a path relative to the HTML root, in the toc's order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return [f"{file}.html" for file in files]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _only_local(base_url):
